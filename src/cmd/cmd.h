@@ -1,0 +1,24 @@
+/* cmd.h - the command table's types, and how to add a command. */
+#ifndef SLIPWAY_CMD_H
+#define SLIPWAY_CMD_H
+
+/*
+ * Adding a command:
+ *   1. write src/cmd/<name>.c with one function
+ *        int cmd_<name>(int argc, char **argv);
+ *      that parses its options (argv[0] is the command name), calls the
+ *      domain, prints, and returns 0 or a negative E_* code (src/lib/err.h);
+ *   2. declare it below and add one line to the table in src/main.c;
+ *   3. write docs/<name>.md and an end-to-end test under tests/e2e/.
+ * Only cmd/ and main.c print. main.c turns the code into the exit status
+ * and prints the message and hints set by err_set()/err_hint().
+ */
+
+int cmd_init(int argc, char **argv);
+int cmd_release(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* Prints "usage: ..." to stderr and returns -E_USAGE (no message). */
+int cmd_usage(const char *usage);
+
+#endif

@@ -1,0 +1,107 @@
+/* util.c - allocation that aborts on exhaustion, and small helpers. */
+#include "lib/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+void
+die_oom(void)
+{
+	static const char msg[] = "slipway: out of memory\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	size_t off = 0;
+	ssize_t n;
+	int fd, rc = 0;
+
+	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		rc = err_set(-E_IO, "cannot create '%s': %s", tmp.ptr, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(-E_IO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0 && !rc)
+		rc = err_set(-E_IO, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+	if (!rc && rename(tmp.ptr, path) < 0)
+		rc = err_set(-E_IO, "cannot rename '%s': %s", tmp.ptr, strerror(errno));
+	if (rc)
+		unlink(tmp.ptr);
+out:
+	buf_release(&tmp);
+	return rc;
+}

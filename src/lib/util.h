@@ -1,0 +1,20 @@
+/* util.h - allocation wrappers that never return NULL, and small helpers. */
+#ifndef SLIPWAY_UTIL_H
+#define SLIPWAY_UTIL_H
+
+#include <stddef.h>
+
+void die_oom(void) __attribute__((noreturn));
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns 1 when s starts with prefix. */
+int starts_with(const char *s, const char *prefix);
+/* Writes data to path atomically (temp file in the same folder, rename). */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
