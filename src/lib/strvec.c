@@ -2,6 +2,7 @@
 #include "lib/strvec.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"

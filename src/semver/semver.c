@@ -2,17 +2,26 @@
 #include "semver/semver.h"
 
 #include <ctype.h>
-#include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/err.h"
 #include "lib/util.h"
 
-static int
-bad(const char *s, const char *why)
+/* Sets "'S' is not a semantic version: WHY" and returns -E_INVALID. */
+static int __attribute__((format(printf, 2, 3)))
+bad(const char *s, const char *fmt, ...)
 {
-	return err_set(-E_INVALID, "'%s' is not a semantic version: %s", s, why);
+	struct buf why = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&why, fmt, ap);
+	va_end(ap);
+	err_set(-E_INVALID, "'%s' is not a semantic version: %s", s, why.ptr);
+	buf_release(&why);
+	return -E_INVALID;
 }
 
 /* Parses a numeric part at *p up to a stop character. */
@@ -21,20 +30,16 @@ parse_num(const char *s, const char **p, const char *name, unsigned long long *o
 {
 	const char *q = *p;
 	unsigned long long n = 0;
-	char why[80];
 
 	if (!isdigit((unsigned char)*q)) {
-		snprintf(why, sizeof(why), "%s part is not a number", name);
-		return bad(s, why);
+		return bad(s, "%s part is not a number", name);
 	}
 	if (*q == '0' && isdigit((unsigned char)q[1])) {
-		snprintf(why, sizeof(why), "%s part has a leading zero", name);
-		return bad(s, why);
+		return bad(s, "%s part has a leading zero", name);
 	}
 	for (; isdigit((unsigned char)*q); q++) {
 		if (n > (~0ULL - 9) / 10) {
-			snprintf(why, sizeof(why), "%s part is too large", name);
-			return bad(s, why);
+			return bad(s, "%s part is too large", name);
 		}
 		n = n * 10 + (unsigned long long)(*q - '0');
 	}
@@ -50,11 +55,9 @@ check_idents(const char *s, const char *ids, size_t len, int numeric_rules,
     const char *what)
 {
 	size_t i = 0, start;
-	char why[96];
 
 	if (!len) {
-		snprintf(why, sizeof(why), "empty %s", what);
-		return bad(s, why);
+		return bad(s, "empty %s", what);
 	}
 	while (i <= len) {
 		int digits = 1;
@@ -64,21 +67,18 @@ check_idents(const char *s, const char *ids, size_t len, int numeric_rules,
 			unsigned char c = (unsigned char)ids[i];
 
 			if (!isalnum(c) && c != '-') {
-				snprintf(why, sizeof(why), "'%c' is not allowed in the %s", c, what);
-				return bad(s, why);
+				return bad(s, "'%c' is not allowed in the %s", c, what);
 			}
 			if (!isdigit(c))
 				digits = 0;
 			i++;
 		}
 		if (i == start) {
-			snprintf(why, sizeof(why), "empty identifier in the %s", what);
-			return bad(s, why);
+			return bad(s, "empty identifier in the %s", what);
 		}
 		if (numeric_rules && digits && ids[start] == '0' && i - start > 1) {
-			snprintf(why, sizeof(why), "numeric identifier with a leading zero in the %s",
+			return bad(s, "numeric identifier with a leading zero in the %s",
 			    what);
-			return bad(s, why);
 		}
 		i++;
 	}

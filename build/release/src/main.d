@@ -1,0 +1,3 @@
+build/release/src/main.o: src/main.c src/cmd/cmd.h src/lib/err.h
+src/cmd/cmd.h:
+src/lib/err.h:

@@ -1,0 +1,68 @@
+/* common.c - printing notes and asking questions on the terminal. */
+#include "cmd/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+size_t
+print_notes(const struct strvec *notes, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < notes->nr; i++)
+		fprintf(stderr, "note: %s\n", notes->v[i]);
+	return notes->nr;
+}
+
+char *
+prompt_line(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int c;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	while ((c = getchar()) != EOF && c != '\n')
+		buf_putc(&b, (char)c);
+	if (c == EOF && !b.len) {
+		fputc('\n', stderr);
+		buf_release(&b);
+		return NULL;
+	}
+	buf_trim(&b);
+	return buf_detach(&b, NULL);
+}
+
+int
+confirm(const char *fmt, ...)
+{
+	struct buf q = BUF_INIT;
+	va_list ap;
+	char *ans;
+	int rc;
+
+	va_start(ap, fmt);
+	buf_vprintf(&q, fmt, ap);
+	va_end(ap);
+	if (!isatty(0)) {
+		rc = err_set(-E_USAGE, "not asking '%s' without a terminal", q.ptr);
+		err_hint("pass --yes to go ahead without asking");
+		buf_release(&q);
+		return rc;
+	}
+	ans = prompt_line("%s [y/N] ", q.ptr);
+	rc = ans && (!strcmp(ans, "y") || !strcmp(ans, "yes")) ? 0 :
+	    err_set(-E_CANCELLED, "cancelled; nothing was pushed or changed");
+	free(ans);
+	buf_release(&q);
+	return rc;
+}

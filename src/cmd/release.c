@@ -1,0 +1,155 @@
+/* release.c - `slipway release`: the release protocol, one command. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "lib/err.h"
+#include "release/release.h"
+
+static const char usage[] =
+    "slipway release [VERSION] [--yes] [--dry-run] [--remote NAME]";
+
+/* Asks for the version on the terminal; returns an owned string or NULL. */
+static char *
+ask_version(const struct release_plan *plan)
+{
+	struct strvec next = STRVEC_INIT;
+	char *line;
+
+	release_suggest(plan, &next);
+	fprintf(stderr, "current version: %s%s%s%s\n",
+	    plan->has_current ? plan->current_text : "none",
+	    plan->has_current ? " (" : "", plan->has_current ? plan->current_from : "",
+	    plan->has_current ? ")" : "");
+	fprintf(stderr, "  patch  %s\n  minor  %s\n  major  %s\n", next.v[0], next.v[1],
+	    next.v[2]);
+	line = prompt_line("version (or patch, minor, major) [%s]: ", next.v[0]);
+	if (line && (!*line || !strcmp(line, "patch"))) {
+		free(line);
+		line = strdup(next.v[0]);
+	} else if (line && !strcmp(line, "minor")) {
+		free(line);
+		line = strdup(next.v[1]);
+	} else if (line && !strcmp(line, "major")) {
+		free(line);
+		line = strdup(next.v[2]);
+	}
+	strvec_clear(&next);
+	return line;
+}
+
+/* Prints what the release will do (or did). */
+static void
+print_plan(const struct release_plan *plan)
+{
+	char master[10], staging[10], commit[10], tag[10];
+	size_t i;
+
+	git_oid_tostr(master, sizeof(master), &plan->master);
+	git_oid_tostr(staging, sizeof(staging), &plan->staging);
+	git_oid_tostr(commit, sizeof(commit), &plan->commit);
+	git_oid_tostr(tag, sizeof(tag), &plan->tag_object);
+	printf("release %s: merge %s (%s) into %s (%s), %zu commit%s\n", plan->version,
+	    plan->staging_label, staging, plan->production_label, master, plan->ahead,
+	    plan->ahead == 1 ? "" : "s");
+	printf("  commit   %s \"%s\" (parents %s %s)\n", commit, plan->message, master, staging);
+	for (i = 0; i < plan->nfiles; i++)
+		printf("  version  %s: %s -> %s\n", plan->files[i].spec.path,
+		    plan->files[i].old_version, plan->version);
+	printf("  tag      %s (annotated, %s) -> %s\n", plan->tag, tag, commit);
+	printf("  push     %s %s -> %s\n", plan->production_ref, master, commit);
+	printf("  push     %s %s -> %s\n", plan->staging_ref, staging, commit);
+	printf("  push     refs/tags/%s (new)\n", plan->tag);
+}
+
+/* Takes the version from the argument or the terminal, and validates it. */
+static int
+take_version(struct repo *r, struct release_plan *plan, const char *arg)
+{
+	char *asked = NULL;
+	int rc;
+
+	if (!arg) {
+		if (!isatty(0)) {
+			err_set(-E_USAGE, "no version given, and no terminal to ask on");
+			err_hint("give the version: %s", usage);
+			return -E_USAGE;
+		}
+		if (!(asked = ask_version(plan)))
+			return err_set(-E_CANCELLED, "no version given; nothing was changed");
+		arg = asked;
+	}
+	rc = release_set_version(r, plan, arg);
+	free(asked);
+	return rc;
+}
+
+int
+cmd_release(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "remote", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_plan plan = RELEASE_PLAN_INIT;
+	struct project proj = PROJECT_INIT;
+	struct repo repo = REPO_INIT;
+	const char *remote = NULL, *version = NULL;
+	int yes = 0, dry = 0, opt, rc;
+	size_t i, shown = 0;
+
+	while ((opt = getopt_long(argc, argv, "ynr:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'y': yes = 1; break;
+		case 'n': dry = 1; break;
+		case 'r': remote = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default: return cmd_usage(usage);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage(usage);
+	if (optind < argc)
+		version = argv[optind];
+	if (version && !*version)
+		return err_set(-E_INVALID, "the version is empty");
+	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
+		goto out;
+	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
+	shown = print_notes(&plan.notes, shown);
+	if (rc == -E_CONFLICT) {
+		fprintf(stderr, "conflicting files:\n");
+		for (i = 0; i < plan.conflicts.nr; i++)
+			fprintf(stderr, "    %s\n", plan.conflicts.v[i]);
+	}
+	if (rc < 0)
+		goto out;
+	if ((rc = take_version(&repo, &plan, version)) < 0 ||
+	    (rc = release_build(&repo, &plan)) < 0)
+		goto out;
+	shown = print_notes(&plan.notes, shown);
+	print_plan(&plan);
+	if (dry) {
+		printf("dry run: nothing was pushed, no ref or file was changed\n");
+		goto out;
+	}
+	if (!yes && (rc = confirm("push release %s to '%s'?", plan.version, plan.remote)) < 0)
+		goto out;
+	if ((rc = release_publish(&repo, &plan)) < 0)
+		goto out;
+	print_notes(&plan.notes, shown);
+	printf("released %s: %s and %s are at %s, tagged %s\n", plan.version,
+	    plan.production_label, plan.staging_label, repo_short(&plan.commit), plan.tag);
+out:
+	release_plan_release(&plan);
+	project_release(&proj);
+	repo_release(&repo);
+	return rc;
+}

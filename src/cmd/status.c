@@ -1,0 +1,86 @@
+/* status.c - `slipway status`: versions, heads, and whether a release would merge. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "lib/err.h"
+#include "release/release.h"
+
+static const char usage[] = "slipway status [--remote NAME]";
+
+/* Prints one head: short id and subject. */
+static void
+print_head(struct repo *r, const char *label, const git_oid *oid)
+{
+	git_commit *c = NULL;
+
+	printf("%-9s %s %s", label, repo_short(oid),
+	    git_commit_lookup(&c, r->git, oid) == 0 ? git_commit_summary(c) : "");
+	git_commit_free(c);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "remote", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_plan plan = RELEASE_PLAN_INIT;
+	struct project proj = PROJECT_INIT;
+	struct repo repo = REPO_INIT;
+	struct strvec next = STRVEC_INIT;
+	const char *remote = NULL;
+	int opt, rc;
+	size_t i;
+
+	while ((opt = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': remote = optarg; break;
+		case 'h': printf("usage: %s\n", usage); return 0;
+		default: return cmd_usage(usage);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(usage);
+	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
+		goto out;
+	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
+	print_notes(&plan.notes, 0);
+	if (rc < 0 && rc != -E_CONFLICT)
+		goto out;
+	printf("remote    %s (read just now)\n", plan.remote);
+	print_head(&repo, proj.production, &plan.master);
+	if (plan.has_current)
+		printf(" - version %s (%s)\n", plan.current_text, plan.current_from);
+	else
+		printf(" - no version yet\n");
+	print_head(&repo, proj.staging, &plan.staging);
+	printf(" - %zu commit%s ahead of %s\n", plan.ahead, plan.ahead == 1 ? "" : "s",
+	    proj.production);
+	if (rc == -E_CONFLICT) {
+		printf("release   would conflict in %zu file%s:\n", plan.conflicts.nr,
+		    plan.conflicts.nr == 1 ? "" : "s");
+		for (i = 0; i < plan.conflicts.nr; i++)
+			printf("            %s\n", plan.conflicts.v[i]);
+		printf("          merge %s into %s and resolve them first\n",
+		    plan.production_label, proj.staging);
+		err_clear();
+		rc = 0;
+	} else if (!plan.ahead) {
+		printf("release   nothing to release: %s has nothing %s lacks\n", proj.staging,
+		    proj.production);
+	} else {
+		release_suggest(&plan, &next);
+		printf("release   merges cleanly; next: slipway release %s\n", next.v[0]);
+	}
+out:
+	strvec_clear(&next);
+	release_plan_release(&plan);
+	project_release(&proj);
+	repo_release(&repo);
+	return rc;
+}

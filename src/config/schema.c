@@ -1,0 +1,521 @@
+/* schema.c - the known slipway.conf sections and keys, and their checks. */
+#include "config/schema.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/util.h"
+#include "semver/semver.h"
+#include "vfile/vfile.h"
+
+#define SUGGEST_MAX 64	/* longer names get no "did you mean" */
+
+/* Appends "'<s>'" quoted for a message. */
+static void
+quoted(struct buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	config_quote(b, s);
+	buf_putc(b, '\'');
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Why ref (a full name under refs/) is not a valid ref name, in git's
+ * check-ref-format rules; returns 0, or -1 with the reason in why. */
+static int
+ref_check(const char *ref, struct buf *why)
+{
+	const char *p, *comp = ref;
+	size_t n;
+
+	for (p = ref;; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' || !c) {
+			n = (size_t)(p - comp);
+			if (n && *comp == '.')
+				return buf_puts(why, "a component starts with '.'"), -1;
+			if (n >= 5 && !memcmp(p - 5, ".lock", 5))
+				return buf_puts(why, "a component ends with '.lock'"), -1;
+			if (!c)
+				break;
+			comp = p + 1;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return buf_puts(why, "it contains a control character"), -1;
+		if (c == ' ')
+			return buf_puts(why, "it contains a space"), -1;
+		if (strchr("~^:?*[\\", c))
+			return buf_printf(why, "it contains '%c'", c), -1;
+		if ((c == '.' || c == '/') && p[1] == c)
+			return buf_printf(why, "it contains '%c%c'", c, c), -1;
+		if (c == '@' && p[1] == '{')
+			return buf_puts(why, "it contains '@{'"), -1;
+	}
+	if (p > ref && (p[-1] == '/' || p[-1] == '.'))
+		return buf_printf(why, "it ends with '%c'", p[-1]), -1;
+	return 0;
+}
+
+/* Checks name as the last part of a ref: prefix + name, e.g. "refs/heads/";
+ * returns 0 or -1 with the reason in why. */
+static int
+name_check(const char *name, const char *prefix, struct buf *why)
+{
+	struct buf ref = BUF_INIT;
+	int rc;
+
+	if (*name == '-' || *name == '/')
+		return buf_printf(why, "it starts with '%c'", *name), -1;
+	if (!strcmp(name, "@"))
+		return buf_puts(why, "it is '@'"), -1;
+	buf_puts(&ref, prefix);
+	buf_puts(&ref, name);
+	rc = ref_check(ref.ptr, why);
+	buf_release(&ref);
+	return rc;
+}
+
+/* project.name: any text on one line. */
+static int
+check_text(const char *v, struct buf *why)
+{
+	if (!*v)
+		return buf_puts(why, "it is empty"), -1;
+	if (has_control(v))
+		return buf_puts(why, "it contains a control character"), -1;
+	return 0;
+}
+
+/* project.remote: a git remote name. */
+static int
+check_remote(const char *v, struct buf *why)
+{
+	struct buf r = BUF_INIT;
+	const char *p;
+	int rc = 0;
+
+	if (!*v)
+		return buf_puts(why, "it is empty"), -1;
+	for (p = v; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-", *p))
+			break;
+	if (*p)
+		buf_puts(&r, "only letters, digits, '.', '_' and '-' are allowed");
+	else if (*v == '.')
+		buf_puts(&r, "it starts with '.'");
+	else
+		name_check(v, "refs/remotes/", &r);
+	if (r.len) {
+		quoted(why, v);
+		buf_printf(why, " is not a valid remote name: %s", r.ptr);
+		rc = -1;
+	}
+	buf_release(&r);
+	return rc;
+}
+
+/* branches.*: a branch name git accepts. */
+static int
+check_branch(const char *v, struct buf *why)
+{
+	struct buf r = BUF_INIT;
+	int rc = 0;
+
+	if (!*v)
+		return buf_puts(why, "it is empty"), -1;
+	if (!strcmp(v, "HEAD"))
+		buf_puts(&r, "it is 'HEAD'");
+	else
+		name_check(v, "refs/heads/", &r);
+	if (r.len) {
+		quoted(why, v);
+		buf_printf(why, " is not a valid branch name: %s", r.ptr);
+		rc = -1;
+	}
+	buf_release(&r);
+	return rc;
+}
+
+/* Checks the {placeholders} of template t: only {version}; it must be
+ * there when need_version. Returns 0 or -1 with the reason in why. */
+static int
+template_check(const char *t, int need_version, struct buf *why)
+{
+	const char *p = t, *close;
+	int seen = 0;
+
+	while ((p = strchr(p, '{'))) {
+		if (!(close = strchr(p, '}')))
+			return buf_puts(why, "'{' without a matching '}'"), -1;
+		if (strncmp(p, "{version}", 9)) {
+			struct buf ph = BUF_INIT;
+
+			buf_add(&ph, p, (size_t)(close - p + 1));
+			buf_puts(why, "unknown placeholder ");
+			quoted(why, ph.ptr);
+			buf_release(&ph);
+			err_hint("the only placeholder is {version}");
+			return -1;
+		}
+		seen = 1;
+		p = close + 1;
+	}
+	if (need_version && !seen)
+		return buf_puts(why, "it does not contain '{version}'"), -1;
+	return 0;
+}
+
+/* release.tag: a template giving a valid tag name. */
+static int
+check_tag(const char *v, struct buf *why)
+{
+	struct buf tag = BUF_INIT, r = BUF_INIT;
+	const char *p, *ph;
+	int rc;
+
+	if ((rc = template_check(v, 1, why)) < 0)
+		return rc;
+	for (p = v; (ph = strstr(p, "{version}")); p = ph + 9) {
+		buf_add(&tag, p, (size_t)(ph - p));
+		buf_puts(&tag, "1.2.3");
+	}
+	buf_puts(&tag, p);
+	if (name_check(tag.ptr, "refs/tags/", &r) < 0) {
+		quoted(why, v);
+		buf_printf(why, " does not give a valid tag name: %s", r.ptr);
+		rc = -1;
+	}
+	buf_release(&tag);
+	buf_release(&r);
+	return rc;
+}
+
+/* release.message: a template for the tag's message. */
+static int
+check_message(const char *v, struct buf *why)
+{
+	if (!*v)
+		return buf_puts(why, "it is empty"), -1;
+	return template_check(v, 0, why);
+}
+
+/* release.version-file: what vfile_spec_parse() accepts. */
+static int
+check_version_file(const char *v, struct buf *why)
+{
+	struct vfile_spec spec = { VFILE_PLAIN, NULL, NULL };
+
+	if (vfile_spec_parse(&spec, v) < 0)
+		return buf_puts(why, err_msg()), -1;
+	vfile_spec_release(&spec);
+	return 0;
+}
+
+/* Why path[0..n) is not a relative path inside the repository, or NULL. */
+static const char *
+bad_path(const char *path, size_t n)
+{
+	size_t i, c;
+
+	if (!n)
+		return "has no path before ':'";
+	if (*path == '/')
+		return "has an absolute path";
+	for (i = 0; i < n; i = c + 1) {
+		for (c = i; c < n && path[c] != '/'; c++) {
+			if (path[c] == '\\')
+				return "has a backslash in its path";
+			if ((unsigned char)path[c] < 0x20 || path[c] == 0x7f)
+				return "has a control character in its path";
+		}
+		if (c == i)
+			return "has an empty component in its path";
+		if ((c - i == 1 && path[i] == '.') ||
+		    (c - i == 2 && path[i] == '.' && path[i + 1] == '.'))
+			return "has a '.' or '..' component in its path";
+	}
+	return NULL;
+}
+
+/* The PATH:NAME form of compat.version; colon points into v. */
+static int
+check_var_ref(const char *v, const char *colon, struct buf *why)
+{
+	const char *bad = bad_path(v, (size_t)(colon - v)), *p;
+
+	for (p = colon + 1; !bad && *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.-", *p))
+			bad = "has a name with characters other than letters, digits, "
+			    "'_', '.' and '-'";
+	if (!bad && !colon[1])
+		bad = "has no name after ':'";
+	if (!bad)
+		return 0;
+	quoted(why, v);
+	buf_printf(why, " %s", bad);
+	return -1;
+}
+
+/* compat.version: a version, or PATH:NAME of the variable that holds it. */
+static int
+check_compat(const char *v, struct buf *why)
+{
+	struct semver ver = SEMVER_INIT;
+	const char *colon = strrchr(v, ':');
+
+	if (colon ? check_var_ref(v, colon, why) == 0 : semver_parse(&ver, v) == 0) {
+		semver_release(&ver);
+		return 0;
+	}
+	if (!colon)
+		buf_puts(why, err_msg());
+	err_hint("compat.version is a version (1.0.0) or PATH:NAME, the variable "
+	    "that holds it (Makefile:backwards_compatible_version)");
+	return -1;
+}
+
+static const struct config_key project_keys[] = {
+	{ "name", 0, check_text },
+	{ "remote", 0, check_remote },
+	{ NULL, 0, NULL },
+};
+
+static const struct config_key branches_keys[] = {
+	{ "staging", 0, check_branch },
+	{ "production", 0, check_branch },
+	{ NULL, 0, NULL },
+};
+
+static const struct config_key release_keys[] = {
+	{ "tag", 0, check_tag },
+	{ "message", 0, check_message },
+	{ "version-file", CONFIG_MULTI, check_version_file },
+	{ NULL, 0, NULL },
+};
+
+static const struct config_key compat_keys[] = {
+	{ "version", 0, check_compat },
+	{ NULL, 0, NULL },
+};
+
+const struct config_section config_schema[] = {
+	{ "project", 0, project_keys },
+	{ "branches", 0, branches_keys },
+	{ "release", 0, release_keys },
+	{ "compat", 0, compat_keys },
+	{ NULL, 0, NULL },
+};
+
+/* Edit distance with adjacent transpositions (optimal string alignment);
+ * SIZE_MAX when either string is longer than SUGGEST_MAX. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t rows[3][SUGGEST_MAX + 1], *pp = rows[0], *p = rows[1], *c = rows[2];
+	size_t la = strlen(a), lb = strlen(b), i, j, v, *t;
+
+	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		p[j] = j;
+	for (i = 1; i <= la; i++) {
+		c[0] = i;
+		for (j = 1; j <= lb; j++) {
+			v = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+		}
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	return p[lb];
+}
+
+/* The closest name seen so far to what was typed. */
+struct suggestion {
+	const char *typed;
+	struct buf best;
+	size_t dist;
+};
+
+/* Keeps show as the suggestion when cand is closer than the last one. */
+static void
+consider(struct suggestion *s, const char *cand, const char *show)
+{
+	size_t d = distance(s->typed, cand), n = strlen(s->typed) / 3;
+
+	if (d <= (n > 2 ? n : 2) && d < s->dist) {
+		s->dist = d;
+		buf_reset(&s->best);
+		buf_puts(&s->best, show);
+	}
+}
+
+/* Adds the hint "did you mean ...?" when s found something; releases s. */
+static void
+suggest(struct suggestion *s)
+{
+	struct buf q = BUF_INIT;
+
+	if (s->best.len) {
+		config_quote(&q, s->best.ptr);
+		err_hint("did you mean '%s'?", q.ptr);
+	}
+	buf_release(&q);
+	buf_release(&s->best);
+}
+
+/* Sets "FILE:LINE: <what> '<name>'" and returns -E_CONFIG. */
+static int
+fail(const char *file, int line, const char *what, const char *name)
+{
+	struct buf q = BUF_INIT;
+
+	config_quote(&q, name);
+	err_set(-E_CONFIG, "%s:%d: %s '%s'", file, line, what, q.ptr);
+	buf_release(&q);
+	return -E_CONFIG;
+}
+
+int
+schema_section(const struct config_section *schema, const char *file,
+    int line, const char *section, const char *sub,
+    const struct config_section **out)
+{
+	struct suggestion s = { section, BUF_INIT, SIZE_MAX };
+	const struct config_section *sec;
+
+	for (sec = schema; sec->name; sec++)
+		if (!strcmp(sec->name, section))
+			break;
+	if (!sec->name) {
+		for (sec = schema; sec->name; sec++)
+			consider(&s, sec->name, sec->name);
+		fail(file, line, "unknown section", section);
+		suggest(&s);
+		return -E_CONFIG;
+	}
+	if (sec->subsection && (!sub || !*sub)) {
+		fail(file, line, "missing subsection for section", section);
+		err_hint("write it as [%s \"NAME\"]", section);
+		return -E_CONFIG;
+	}
+	if (!sec->subsection && sub) {
+		fail(file, line, "unexpected subsection for section", section);
+		err_hint("write it as [%s]", section);
+		return -E_CONFIG;
+	}
+	*out = sec;
+	return 0;
+}
+
+/* Appends the dotted name of e: section[.subsection].key. */
+static void
+entry_name(struct buf *b, const struct config_entry *e)
+{
+	buf_puts(b, e->section);
+	if (e->subsection)
+		buf_printf(b, ".%s", e->subsection);
+	buf_printf(b, ".%s", e->key);
+}
+
+/* Reports e's unknown key, with the closest known "section.key". */
+static int
+unknown_key(const struct config_section *schema, const char *file,
+    const struct config_entry *e)
+{
+	struct buf typed = BUF_INIT, cand = BUF_INIT, show = BUF_INIT;
+	struct suggestion s = { NULL, BUF_INIT, SIZE_MAX };
+	const struct config_section *sec;
+	const struct config_key *k;
+
+	buf_printf(&typed, "%s.%s", e->section, e->key);
+	s.typed = typed.ptr;
+	for (sec = schema; sec->name; sec++) {
+		for (k = sec->keys; k->name; k++) {
+			buf_reset(&cand);
+			buf_reset(&show);
+			buf_printf(&cand, "%s.%s", sec->name, k->name);
+			buf_puts(&show, sec->name);
+			if (sec->subsection)
+				buf_printf(&show, ".%s", e->subsection &&
+				    !strcmp(sec->name, e->section) ? e->subsection : "NAME");
+			buf_printf(&show, ".%s", k->name);
+			consider(&s, cand.ptr, show.ptr);
+		}
+	}
+	buf_reset(&show);
+	entry_name(&show, e);
+	fail(file, e->line, "unknown key", show.ptr);
+	suggest(&s);
+	buf_release(&typed);
+	buf_release(&cand);
+	buf_release(&show);
+	return -E_CONFIG;
+}
+
+int
+schema_entry(const struct config_section *schema,
+    const struct config_section *sec, const struct config *cfg,
+    const struct config_entry *e)
+{
+	struct buf name = BUF_INIT, why = BUF_INIT;
+	const struct config_key *k;
+	size_t i;
+	int rc = 0;
+
+	for (k = sec->keys; k->name; k++)
+		if (!strcmp(k->name, e->key))
+			break;
+	if (!k->name)
+		return unknown_key(schema, cfg->name, e);
+	entry_name(&name, e);
+	config_quote(&why, name.ptr);
+	buf_reset(&name);
+	buf_puts(&name, why.ptr);
+	buf_reset(&why);
+	if (!e->value && !(k->flags & CONFIG_BARE)) {
+		rc = err_set(-E_CONFIG, "%s:%d: '%s' needs a value", cfg->name, e->line,
+		    name.ptr);
+		goto out;
+	}
+	for (i = 0; !(k->flags & CONFIG_MULTI) && i < cfg->nr; i++) {
+		const struct config_entry *o = &cfg->entries[i];
+
+		if (!strcmp(o->section, e->section) && !strcmp(o->key, e->key) &&
+		    (o->subsection ? e->subsection && !strcmp(o->subsection,
+		    e->subsection) : !e->subsection)) {
+			rc = err_set(-E_CONFIG, "%s:%d: '%s' is set twice (first on line %d)",
+			    cfg->name, e->line, name.ptr, o->line);
+			goto out;
+		}
+	}
+	if (k->check && k->check(e->value, &why) < 0)
+		rc = err_set(-E_CONFIG, "%s:%d: bad value for '%s': %s", cfg->name,
+		    e->line, name.ptr, why.ptr);
+out:
+	buf_release(&name);
+	buf_release(&why);
+	return rc;
+}

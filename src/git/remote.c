@@ -1,0 +1,232 @@
+/* remote.c - ls-remote, object-only fetch and atomic leased push via git. */
+#include "git/remote.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/util.h"
+
+int
+remote_check(struct repo *r, const char *name)
+{
+	git_strarray names = { 0 };
+	git_remote *rem = NULL;
+	struct buf list = BUF_INIT;
+	size_t i;
+
+	if (git_remote_lookup(&rem, r->git, name) == 0) {
+		git_remote_free(rem);
+		return 0;
+	}
+	err_set(-E_CONFIG, "remote '%s' does not exist", name);
+	if (git_remote_list(&names, r->git) == 0 && names.count) {
+		for (i = 0; i < names.count; i++)
+			buf_printf(&list, "%s'%s'", i ? ", " : "", names.strings[i]);
+		err_hint("the remotes here: %s; choose one with --remote NAME", list.ptr);
+	} else {
+		err_hint("add one with 'git remote add origin URL'");
+	}
+	git_strarray_dispose(&names);
+	buf_release(&list);
+	return -E_CONFIG;
+}
+
+/* Keeps only the lines that carry the remote's own words, for messages. */
+static void
+remote_lines(const char *err, struct buf *out)
+{
+	while (*err) {
+		size_t n = strcspn(err, "\n");
+
+		if (starts_with(err, "remote:") || starts_with(err, "fatal:") ||
+		    starts_with(err, "error:"))
+			buf_printf(out, "\n    %.*s", (int)n, err);
+		err += n + (err[n] == '\n');
+	}
+}
+
+int
+remote_list(struct repo *r, const char *name, struct remote_refs *out)
+{
+	struct run cmd = RUN_INIT;
+	const char *p;
+	int rc;
+
+	repo_git_cmd(r, &cmd);
+	strvec_pushl(&cmd.argv, "ls-remote", "--", name, NULL);
+	cmd.timeout_ms = 120000;
+	cmd.capture_out = cmd.capture_err = 1;
+	if ((rc = run_exec(&cmd)) < 0)
+		goto out;
+	if (cmd.status) {
+		struct buf lines = BUF_INIT;
+
+		remote_lines(cmd.err.ptr, &lines);
+		rc = err_set(-E_REMOTE, "cannot read remote '%s'%s", name, lines.ptr);
+		buf_release(&lines);
+		goto out;
+	}
+	for (p = cmd.out.ptr; *p;) {
+		size_t n = strcspn(p, "\n");
+		const char *tab = memchr(p, '\t', n);
+
+		if (tab && tab - p == GIT_OID_HEXSZ && (p + n)[-1] != '}') {
+			if (out->nr == out->alloc) {
+				out->alloc = out->alloc ? out->alloc * 2 : 64;
+				out->v = xrealloc(out->v, out->alloc * sizeof(*out->v));
+			}
+			git_oid_fromstrn(&out->v[out->nr].oid, p, GIT_OID_HEXSZ);
+			out->v[out->nr++].name = xstrndup(tab + 1, (size_t)(p + n - tab - 1));
+		}
+		p += n + (p[n] == '\n');
+	}
+out:
+	run_release(&cmd);
+	return rc;
+}
+
+const git_oid *
+remote_refs_get(const struct remote_refs *refs, const char *refname)
+{
+	size_t i;
+
+	for (i = 0; i < refs->nr; i++)
+		if (!strcmp(refs->v[i].name, refname))
+			return &refs->v[i].oid;
+	return NULL;
+}
+
+void
+remote_refs_release(struct remote_refs *refs)
+{
+	size_t i;
+
+	for (i = 0; i < refs->nr; i++)
+		free(refs->v[i].name);
+	free(refs->v);
+	refs->v = NULL;
+	refs->nr = refs->alloc = 0;
+}
+
+int
+remote_fetch_objects(struct repo *r, const char *name, const struct strvec *refnames)
+{
+	struct run cmd = RUN_INIT;
+	size_t i;
+	int rc;
+
+	repo_git_cmd(r, &cmd);
+	strvec_pushl(&cmd.argv, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+	    "--refmap=", "--no-recurse-submodules", "--", name, NULL);
+	for (i = 0; i < refnames->nr; i++)
+		strvec_push(&cmd.argv, refnames->v[i]);
+	cmd.timeout_ms = 600000;
+	cmd.capture_out = cmd.capture_err = 1;
+	if ((rc = run_exec(&cmd)) == 0 && cmd.status) {
+		struct buf lines = BUF_INIT;
+
+		remote_lines(cmd.err.ptr, &lines);
+		rc = err_set(-E_REMOTE, "cannot fetch from '%s'%s", name, lines.ptr);
+		buf_release(&lines);
+	}
+	run_release(&cmd);
+	return rc;
+}
+
+/* Reads git push --porcelain output: the verdict for the whole push. */
+static int
+push_verdict(const char *name, const struct run *cmd)
+{
+	struct buf why = BUF_INIT, lines = BUF_INIT;
+	const char *p;
+	int stale = 0, rc;
+
+	for (p = cmd->out.ptr; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (*p == '!' && n > 2) {
+			const char *sum = memchr(p + 2, '\t', n - 2);
+
+			if (sum && !strstr(sum, "atomic push failed")) {
+				if (strstr(sum, "stale info") || strstr(sum, "fetch first") ||
+				    strstr(sum, "non-fast-forward"))
+					stale = 1;
+				buf_printf(&why, "%s%.*s", why.len ? "; " : "",
+				    (int)(p + n - sum - 1), sum + 1);
+			}
+		}
+		p += n + (p[n] == '\n');
+	}
+	remote_lines(cmd->err.ptr, &lines);
+	if (stale)
+		rc = err_set(-E_STALE, "'%s' changed since it was fetched (%s); nothing was pushed",
+		    name, why.ptr);
+	else if (why.len)
+		rc = err_set(-E_REMOTE, "'%s' refused the push (%s); nothing was pushed%s",
+		    name, why.ptr, lines.ptr);
+	else
+		rc = err_set(-E_REMOTE, "push to '%s' failed%s", name, lines.ptr);
+	buf_release(&why);
+	buf_release(&lines);
+	return rc;
+}
+
+int
+remote_push_atomic(struct repo *r, const char *name, const struct push_update *u, size_t n)
+{
+	struct run cmd = RUN_INIT;
+	char hex[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int rc;
+
+	repo_git_cmd(r, &cmd);
+	strvec_pushl(&cmd.argv, "push", "--porcelain", "--atomic", "--no-recurse-submodules",
+	    NULL);
+	for (i = 0; i < n; i++) {
+		git_oid_tostr(old, sizeof(old), &u[i].expect);
+		strvec_pushf(&cmd.argv, "--force-with-lease=%s:%s", u[i].dst,
+		    git_oid_is_zero(&u[i].expect) ? "" : old);
+	}
+	strvec_pushl(&cmd.argv, "--", name, NULL);
+	for (i = 0; i < n; i++) {
+		git_oid_tostr(hex, sizeof(hex), &u[i].new_oid);
+		strvec_pushf(&cmd.argv, "%s:%s", hex, u[i].dst);
+	}
+	cmd.timeout_ms = 600000;
+	cmd.capture_out = cmd.capture_err = 1;
+	if ((rc = run_exec(&cmd)) == 0 && cmd.status)
+		rc = push_verdict(name, &cmd);
+	run_release(&cmd);
+	return rc;
+}
+
+int
+remote_tracking_ref(struct repo *r, const char *name, const char *refname, struct buf *out)
+{
+	git_remote *rem = NULL;
+	git_buf dst = { 0 };
+	size_t i, n;
+	int rc = -E_NOTFOUND;
+
+	if (git_remote_lookup(&rem, r->git, name) < 0)
+		return err_set(-E_NOTFOUND, "remote '%s' does not exist", name);
+	n = git_remote_refspec_count(rem);
+	for (i = 0; i < n; i++) {
+		const git_refspec *rs = git_remote_get_refspec(rem, i);
+
+		if (git_refspec_direction(rs) != GIT_DIRECTION_FETCH ||
+		    !git_refspec_src_matches(rs, refname))
+			continue;
+		if (git_refspec_transform(&dst, rs, refname) == 0) {
+			buf_puts(out, dst.ptr);
+			rc = 0;
+			break;
+		}
+	}
+	git_buf_dispose(&dst);
+	git_remote_free(rem);
+	if (rc)
+		err_set(rc, "no fetch refspec of '%s' maps '%s'", name, refname);
+	return rc;
+}

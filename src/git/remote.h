@@ -1,0 +1,56 @@
+/* remote.h - talking to a remote through the git CLI: list, fetch, atomic push. */
+#ifndef SLIPWAY_REMOTE_H
+#define SLIPWAY_REMOTE_H
+
+#include "git/repo.h"
+
+/* One advertised ref; name owned. peeled is set for annotated tags. */
+struct remote_ref {
+	char *name;
+	git_oid oid;
+};
+
+struct remote_refs {
+	struct remote_ref *v;
+	size_t nr, alloc;
+};
+
+#define REMOTE_REFS_INIT { NULL, 0, 0 }
+
+/* Checks that name is a configured remote: 0, or -E_CONFIG with a hint
+ * listing the remotes there are. */
+int remote_check(struct repo *r, const char *name);
+
+/* git ls-remote NAME: every ref the remote advertises ("^{}" lines
+ * skipped). -E_REMOTE with git's message when it cannot be reached. */
+int remote_list(struct repo *r, const char *name, struct remote_refs *out);
+/* The advertised OID of refname, or NULL. */
+const git_oid *remote_refs_get(const struct remote_refs *refs, const char *refname);
+void remote_refs_release(struct remote_refs *refs);
+
+/* Fetches the objects of the given full ref names without writing any
+ * ref or FETCH_HEAD. */
+int remote_fetch_objects(struct repo *r, const char *name, const struct strvec *refnames);
+
+/* One ref update of an atomic push. expect is the value the remote must
+ * still have (a zero OID: the ref must not exist). */
+struct push_update {
+	git_oid new_oid;
+	git_oid expect;
+	const char *dst;	/* full ref name on the remote */
+};
+
+/*
+ * Pushes all updates in one atomic push, each with a lease on its expected
+ * old value. Returns 0 when every ref moved; -E_STALE when a lease failed or
+ * the remote moved (nothing moved); -E_REMOTE when the remote refused (the
+ * message carries the remote's own lines) or could not be reached.
+ */
+int remote_push_atomic(struct repo *r, const char *name,
+    const struct push_update *u, size_t n);
+
+/* The remote-tracking ref for a remote branch per remote.NAME.fetch, or
+ * -E_NOTFOUND when no refspec maps it. out gets the full name. */
+int remote_tracking_ref(struct repo *r, const char *name, const char *refname, struct buf *out);
+
+#endif

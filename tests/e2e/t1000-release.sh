@@ -1,0 +1,72 @@
+#!/bin/sh
+# t1000-release.sh - a release as plain git sees it.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/release-setup.sh"
+
+test_expect_success 'setup' '
+	setup_release_repo
+'
+
+test_expect_success 'release 1.3.0 merges, bumps, tags and pushes' '
+	cd work &&
+	git rev-parse origin/master >../master.before &&
+	git rev-parse origin/staging >../staging.before &&
+	slipway release 1.3.0 --yes >../out 2>../err &&
+	test_grep "released 1.3.0" ../out &&
+	cd ../origin.git &&
+	m=$(git rev-parse refs/heads/master) &&
+	s=$(git rev-parse refs/heads/staging) &&
+	test "$m" = "$s" &&
+	git rev-parse "$m^1" >../p1 && test_cmp ../master.before ../p1 &&
+	git rev-parse "$m^2" >../p2 && test_cmp ../staging.before ../p2 &&
+	test_must_fail git rev-parse -q --verify "$m^3" &&
+	test "$(git cat-file -t refs/tags/indra-1.3.0)" = tag &&
+	test "$(git rev-parse refs/tags/indra-1.3.0^{commit})" = "$m" &&
+	git log -1 --format=%s "$m" >../subject &&
+	echo "Deploy indra-1.3.0" >../expect && test_cmp ../expect ../subject &&
+	git fsck --strict --no-dangling
+'
+
+test_expect_success 'only the version values changed' '
+	cd origin.git &&
+	m=$(git rev-parse master) &&
+	git diff --name-only "$m^2" "$m" >../changed &&
+	printf "modules/node/package.json\npackage.json\n" >../expect &&
+	test_cmp ../expect ../changed &&
+	git show "$m:package.json" >../after &&
+	git show "$m^2:package.json" | sed "s/\"version\": \"1.2.3\"/\"version\": \"1.3.0\"/" >../want &&
+	cmp ../want ../after &&
+	git diff "$m^2" "$m" -- modules/node/package.json | grep "^[-+] " >../d &&
+	printf "%s\n" "-  \"version\": \"1.2.3\"," "+  \"version\": \"1.3.0\"," >../expect &&
+	test_cmp ../expect ../d
+'
+
+test_expect_success 'local refs follow only after the push' '
+	cd work &&
+	test "$(git rev-parse origin/master)" = "$(git -C ../origin.git rev-parse master)" &&
+	test "$(git rev-parse indra-1.3.0)" = "$(git -C ../origin.git rev-parse indra-1.3.0)" &&
+	test "$(git rev-parse master)" = "$(git -C ../origin.git rev-parse master)" &&
+	git status --porcelain >../st && test_must_fail test -s ../st
+'
+
+test_expect_success 'the checked-out branch is left alone, with a note' '
+	cd work &&
+	git merge -q --ff-only origin/staging &&
+	test_commit next next.txt &&
+	git push -q origin staging &&
+	git rev-parse HEAD >../before &&
+	slipway release 1.3.1 --yes >../out 2>../err &&
+	test_grep "is checked out" ../err &&
+	git rev-parse HEAD >../after && test_cmp ../before ../after &&
+	git status --porcelain >../st && test_must_fail test -s ../st
+'
+
+test_expect_success 'a second release needs a greater version' '
+	cd work &&
+	git merge -q --ff-only origin/staging &&
+	test_commit more more.txt && git push -q origin staging &&
+	test_expect_code 1 slipway release 1.3.1 --yes 2>../err &&
+	test_grep "not greater than the current .1.3.1." ../err
+'
+
+test_done
