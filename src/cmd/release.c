@@ -46,7 +46,7 @@ ask_version(const struct release_plan *plan)
 static void
 print_plan(const struct release_plan *plan)
 {
-	char master[10], staging[10], commit[10], tag[10];
+	char master[9], staging[9], commit[9], tag[9];
 	size_t i;
 
 	git_oid_tostr(master, sizeof(master), &plan->master);
@@ -131,7 +131,8 @@ cmd_release(int argc, char **argv)
 	}
 	if (rc < 0)
 		goto out;
-	if ((rc = take_version(&repo, &plan, version)) < 0 ||
+	if ((rc = release_check_ahead(&plan)) < 0 ||
+	    (rc = take_version(&repo, &plan, version)) < 0 ||
 	    (rc = release_build(&repo, &plan)) < 0)
 		goto out;
 	shown = print_notes(&plan.notes, shown);

@@ -240,6 +240,7 @@ bad_key(struct parser *ps, const unsigned char *start)
 {
 	const unsigned char *q = start;
 	struct buf tok = BUF_INIT;
+	size_t i;
 	int rc;
 
 	buf_reset(&ps->tmp);
@@ -247,6 +248,11 @@ bad_key(struct parser *ps, const unsigned char *start)
 		buf_putc(&ps->tmp, (char)*q++);
 	config_quote(&tok, ps->tmp.ptr);
 	rc = perr(ps, "invalid key name '%s'", tok.ptr);
+	if (ps->sec && ps->tmp.len) {
+		for (i = 0; i < ps->tmp.len; i++)
+			ps->tmp.ptr[i] = (char)lower((unsigned char)ps->tmp.ptr[i]);
+		schema_suggest_key(ps->schema, ps->section, ps->sub, ps->tmp.ptr);
+	}
 	buf_release(&tok);
 	return rc;
 }

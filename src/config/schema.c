@@ -233,7 +233,7 @@ bad_path(const char *path, size_t n)
 		return "has no path before ':'";
 	if (*path == '/')
 		return "has an absolute path";
-	for (i = 0; i < n; i = c + 1) {
+	for (i = 0;; i = c + 1) {
 		for (c = i; c < n && path[c] != '/'; c++) {
 			if (path[c] == '\\')
 				return "has a backslash in its path";
@@ -245,8 +245,9 @@ bad_path(const char *path, size_t n)
 		if ((c - i == 1 && path[i] == '.') ||
 		    (c - i == 2 && path[i] == '.' && path[i + 1] == '.'))
 			return "has a '.' or '..' component in its path";
+		if (c == n)
+			return NULL;
 	}
-	return NULL;
 }
 
 /* The PATH:NAME form of compat.version; colon points into v. */
@@ -363,8 +364,10 @@ struct suggestion {
 static void
 consider(struct suggestion *s, const char *cand, const char *show)
 {
-	size_t d = distance(s->typed, cand), n = strlen(s->typed) / 3;
+	size_t d = distance(s->typed, cand), n = strlen(s->typed), m = strlen(cand);
 
+	/* close: at most a third of the shorter name, or 2 edits */
+	n = (n < m ? n : m) / 3;
 	if (d <= (n > 2 ? n : 2) && d < s->dist) {
 		s->dist = d;
 		buf_reset(&s->best);
@@ -430,27 +433,28 @@ schema_section(const struct config_section *schema, const char *file,
 	return 0;
 }
 
-/* Appends the dotted name of e: section[.subsection].key. */
+/* Appends the dotted name of e for a message: section[.subsection].key. */
 static void
 entry_name(struct buf *b, const struct config_entry *e)
 {
 	buf_puts(b, e->section);
-	if (e->subsection)
-		buf_printf(b, ".%s", e->subsection);
+	if (e->subsection) {
+		buf_putc(b, '.');
+		config_quote(b, e->subsection);
+	}
 	buf_printf(b, ".%s", e->key);
 }
 
-/* Reports e's unknown key, with the closest known "section.key". */
-static int
-unknown_key(const struct config_section *schema, const char *file,
-    const struct config_entry *e)
+void
+schema_suggest_key(const struct config_section *schema, const char *section,
+    const char *sub, const char *key)
 {
 	struct buf typed = BUF_INIT, cand = BUF_INIT, show = BUF_INIT;
 	struct suggestion s = { NULL, BUF_INIT, SIZE_MAX };
 	const struct config_section *sec;
 	const struct config_key *k;
 
-	buf_printf(&typed, "%s.%s", e->section, e->key);
+	buf_printf(&typed, "%s.%s", section, key);
 	s.typed = typed.ptr;
 	for (sec = schema; sec->name; sec++) {
 		for (k = sec->keys; k->name; k++) {
@@ -459,20 +463,16 @@ unknown_key(const struct config_section *schema, const char *file,
 			buf_printf(&cand, "%s.%s", sec->name, k->name);
 			buf_puts(&show, sec->name);
 			if (sec->subsection)
-				buf_printf(&show, ".%s", e->subsection &&
-				    !strcmp(sec->name, e->section) ? e->subsection : "NAME");
+				buf_printf(&show, ".%s", sub && !strcmp(sec->name, section) ?
+				    sub : "NAME");
 			buf_printf(&show, ".%s", k->name);
 			consider(&s, cand.ptr, show.ptr);
 		}
 	}
-	buf_reset(&show);
-	entry_name(&show, e);
-	fail(file, e->line, "unknown key", show.ptr);
 	suggest(&s);
 	buf_release(&typed);
 	buf_release(&cand);
 	buf_release(&show);
-	return -E_CONFIG;
 }
 
 int
@@ -488,13 +488,12 @@ schema_entry(const struct config_section *schema,
 	for (k = sec->keys; k->name; k++)
 		if (!strcmp(k->name, e->key))
 			break;
-	if (!k->name)
-		return unknown_key(schema, cfg->name, e);
 	entry_name(&name, e);
-	config_quote(&why, name.ptr);
-	buf_reset(&name);
-	buf_puts(&name, why.ptr);
-	buf_reset(&why);
+	if (!k->name) {
+		rc = fail(cfg->name, e->line, "unknown key", name.ptr);
+		schema_suggest_key(schema, e->section, e->subsection, e->key);
+		goto out;
+	}
 	if (!e->value && !(k->flags & CONFIG_BARE)) {
 		rc = err_set(-E_CONFIG, "%s:%d: '%s' needs a value", cfg->name, e->line,
 		    name.ptr);

@@ -68,6 +68,14 @@ int schema_entry(const struct config_section *schema,
     const struct config_section *sec, const struct config *cfg,
     const struct config_entry *e);
 
+/*
+ * Adds the hint "did you mean 'section.key'?" naming the known key closest
+ * to key (lower-case) typed in [section "sub"] (sub may be NULL), when one
+ * is close enough.
+ */
+void schema_suggest_key(const struct config_section *schema, const char *section,
+    const char *sub, const char *key);
+
 /* Appends s for a message, control characters written as \xHH. */
 void config_quote(struct buf *b, const char *s);
 

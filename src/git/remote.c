@@ -39,9 +39,13 @@ remote_lines(const char *err, struct buf *out)
 	while (*err) {
 		size_t n = strcspn(err, "\n");
 
+		size_t len = n;
+
+		while (len && (err[len - 1] == ' ' || err[len - 1] == '\r'))
+			len--;
 		if (starts_with(err, "remote:") || starts_with(err, "fatal:") ||
 		    starts_with(err, "error:"))
-			buf_printf(out, "\n    %.*s", (int)n, err);
+			buf_printf(out, "\n    %.*s", (int)len, err);
 		err += n + (err[n] == '\n');
 	}
 }
@@ -144,19 +148,30 @@ push_verdict(const char *name, const struct run *cmd)
 
 	for (p = cmd->out.ptr; *p;) {
 		size_t n = strcspn(p, "\n");
+		const char *ref = memchr(p, ':', n), *sum;
 
-		if (*p == '!' && n > 2) {
-			const char *sum = memchr(p + 2, '\t', n - 2);
-
-			if (sum && !strstr(sum, "atomic push failed")) {
-				if (strstr(sum, "stale info") || strstr(sum, "fetch first") ||
-				    strstr(sum, "non-fast-forward"))
-					stale = 1;
-				buf_printf(&why, "%s%.*s", why.len ? "; " : "",
-				    (int)(p + n - sum - 1), sum + 1);
-			}
+		sum = ref ? memchr(ref, '\t', (size_t)(p + n - ref)) : NULL;
+		if (*p == '!' && sum && !strstr(sum, "atomic push fail")) {
+			if (strstr(sum, "stale info") || strstr(sum, "fetch first") ||
+			    strstr(sum, "non-fast-forward"))
+				stale = 1;
+			buf_printf(&why, "%s%.*s: %.*s", why.len ? "; " : "",
+			    (int)(sum - ref - 1), ref + 1, (int)(p + n - sum - 1), sum + 1);
 		}
 		p += n + (p[n] == '\n');
+	}
+	/* with --atomic, git stops before sending when a lease or a
+	 * fast-forward check fails locally: "atomic push failed for ref R.
+	 * status: N" (2 non-fast-forward, 5 fetch first, 6 needs force, 7 stale) */
+	if ((p = strstr(cmd->err.ptr, "atomic push failed for ref "))) {
+		const char *st = strstr(p, "status: ");
+		int code = st ? atoi(st + 8) : 0;
+
+		if (code == 2 || code == 5 || code == 6 || code == 7) {
+			stale = 1;
+			buf_printf(&why, "%s%.*s moved", why.len ? "; " : "",
+			    (int)strcspn(p + 27, ". \n"), p + 27);
+		}
 	}
 	remote_lines(cmd->err.ptr, &lines);
 	if (stale)

@@ -342,3 +342,14 @@ release_suggest(const struct release_plan *plan, struct strvec *out)
 		semver_release(&next);
 	}
 }
+
+int
+release_check_ahead(const struct release_plan *plan)
+{
+	if (plan->ahead)
+		return 0;
+	err_set(-E_REFUSED, "nothing to release: '%s' has no commit that '%s' lacks",
+	    plan->staging_label, plan->production_label);
+	err_hint("merge features into staging first (slipway status shows where things are)");
+	return -E_REFUSED;
+}

@@ -57,6 +57,9 @@ struct release_plan {
 int release_read(struct repo *r, const struct project *p, const char *remote,
     struct release_plan *plan);
 
+/* Refuses (-E_REFUSED) a release when staging has nothing master lacks. */
+int release_check_ahead(const struct release_plan *plan);
+
 /*
  * Step 4: validates version (a leading 'v' is dropped, with a note): SemVer
  * 2.0.0, greater than the current version, its tag absent locally and on

@@ -425,6 +425,22 @@ make_word(const char *d, size_t p, size_t e)
 	return p;
 }
 
+/* Skips blanks and backslash-newlines from p; returns where they end. */
+static size_t
+make_blanks(const char *d, size_t p, size_t e)
+{
+	for (;;) {
+		if (p < e && is_blank(d[p]))
+			p++;
+		else if (e - p >= 2 && d[p] == '\\' && d[p + 1] == '\n')
+			p += 2;
+		else if (e - p >= 3 && d[p] == '\\' && d[p + 1] == '\r' && d[p + 2] == '\n')
+			p += 3;
+		else
+			return p;
+	}
+}
+
 /* Length of the assignment operator at d[p] (before e), or 0. */
 static size_t
 make_op(const char *d, size_t p, size_t e)
@@ -448,11 +464,8 @@ make_parse(const char *d, size_t s, size_t e, const char *var, size_t *vs, size_
 	if (s < e && d[s] == '\t')
 		return MK_OTHER;
 	for (;; p = q) {
-		while (p < e && is_blank(d[p]))
-			p++;
-		p = make_word(d, w = p, e);
-		for (q = p; q < e && is_blank(d[q]); q++)
-			;
+		p = make_word(d, w = make_blanks(d, p, e), e);
+		q = make_blanks(d, p, e);
 		if (word_is(d + w, p - w, "endef"))
 			return MK_ENDEF;
 		if (q < e && (q == p || make_op(d, q, e)))
@@ -495,7 +508,7 @@ make_find(const char *path, const char *var, const char *d, size_t len,
 		} else if (kind == MK_DEFINE) {
 			define = 1;
 		} else if (kind == MK_DEFINE_VAR || (kind == MK_DEF &&
-		    memchr(d + vs, '\n', ve - vs))) {
+		    memchr(d + s, '\n', ve - s))) {
 			return err_set(-E_INVALID, "'%s':%zu: value of '%s' spans several lines",
 			    path, line, var);
 		} else if (kind == MK_DEF && first) {
@@ -604,7 +617,7 @@ bad_path(const char *s, size_t n)
 		return "empty path";
 	if (s[0] == '/')
 		return "the path must be relative to the repository";
-	for (i = 0; i < n; i = c + 1) {
+	for (i = 0; i <= n; i = c + 1) {
 		for (c = i; c < n && s[c] != '/'; c++) {
 			if (s[c] == '\\')
 				return "the path contains a backslash";

@@ -87,7 +87,7 @@ refs_snapshot() {
 test_expect_success() {
 	test_count=$((test_count + 1))
 	_out="$TRASH/.out.$test_count"
-	( cd "$TRASH" && eval "$2" ) >"$_out" 2>&1
+	( cd "$TRASH" && eval "$2" ) >"$_out" 2>&1 </dev/null
 	_rc=$?
 	if [ -n "$test_cleanup" ]; then
 		( cd "$TRASH" && eval "$test_cleanup" ) >>"$_out" 2>&1
