@@ -48,13 +48,6 @@ exit_code_for(int rc)
 	}
 }
 
-int
-cmd_usage(const char *usage)
-{
-	fprintf(stderr, "usage: %s\n", usage);
-	return -E_USAGE;
-}
-
 static void
 print_help(FILE *f)
 {

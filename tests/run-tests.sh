@@ -8,6 +8,7 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1
 export UBSAN_OPTIONS=exitcode=99:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp
 jobs=${TEST_JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_TEST_SECONDS:-10}
 

@@ -10,6 +10,13 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 
+int
+cmd_usage(const char *usage)
+{
+	fprintf(stderr, "usage: %s\n", usage);
+	return -E_USAGE;
+}
+
 size_t
 print_notes(const struct strvec *notes, size_t from)
 {

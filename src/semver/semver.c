@@ -38,7 +38,7 @@ parse_num(const char *s, const char **p, const char *name, unsigned long long *o
 		return bad(s, "%s part has a leading zero", name);
 	}
 	for (; isdigit((unsigned char)*q); q++) {
-		if (n > (~0ULL - 9) / 10) {
+		if (n > (~0ULL - (unsigned long long)(*q - '0')) / 10) {
 			return bad(s, "%s part is too large", name);
 		}
 		n = n * 10 + (unsigned long long)(*q - '0');

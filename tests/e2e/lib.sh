@@ -22,6 +22,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE XDG_CONFIG_HOME
 # sanitizer reports must not look like slipway's own exit statuses
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TEST_DIR/../lsan.supp}
 git config --global init.defaultBranch master
 git config --global advice.detachedHead false
 cd "$TRASH" || exit 1
