@@ -22,6 +22,7 @@ print_notes(const struct strvec *notes, size_t from)
 {
 	size_t i;
 
+	fflush(stdout);
 	for (i = from; i < notes->nr; i++)
 		fprintf(stderr, "note: %s\n", notes->v[i]);
 	return notes->nr;

@@ -103,7 +103,7 @@ cmd_release(int argc, char **argv)
 	struct repo repo = REPO_INIT;
 	const char *remote = NULL, *version = NULL;
 	int yes = 0, dry = 0, opt, rc;
-	size_t i, shown = 0;
+	size_t shown = 0;
 
 	while ((opt = getopt_long(argc, argv, "ynr:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -124,11 +124,6 @@ cmd_release(int argc, char **argv)
 		goto out;
 	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
 	shown = print_notes(&plan.notes, shown);
-	if (rc == -E_CONFLICT) {
-		fprintf(stderr, "conflicting files:\n");
-		for (i = 0; i < plan.conflicts.nr; i++)
-			fprintf(stderr, "    %s\n", plan.conflicts.v[i]);
-	}
 	if (rc < 0)
 		goto out;
 	if ((rc = release_check_ahead(&plan)) < 0 ||

@@ -1,6 +1,7 @@
 /* config.c - reads slipway.conf (git-config syntax) and looks values up. */
 #include "config/config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,8 @@ next(struct parser *ps)
 	if (ps->p == ps->end)
 		return END;
 	if (ps->nl) {
-		ps->line++;
+		if (ps->line < INT_MAX)
+			ps->line++;
 		ps->nl = 0;
 	}
 	c = *ps->p++;
@@ -353,7 +355,8 @@ config_parse_schema(struct config *cfg, const char *name, const char *data,
 	cfg->nr = cfg->alloc = 0;
 	if (len && (nul = memchr(data, '\0', len))) {
 		for (; data < nul; data++)
-			ps.line += *data == '\n';
+			if (*data == '\n' && ps.line < INT_MAX)
+				ps.line++;
 		rc = perr(&ps, "unexpected NUL byte");
 		goto out;
 	}

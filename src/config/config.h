@@ -33,13 +33,17 @@ struct config {
  * one value is allowed. Returns 0 or -E_CONFIG with a message of the form
  * "NAME:LINE: unknown key 'release.tags'" and a hint "did you mean
  * 'release.tag'?" when a known key is close. On failure cfg is empty.
+ * cfg need not be initialized; whatever it held is not released. The
+ * schema and how to extend it: src/config/schema.h.
  */
 int config_parse(struct config *cfg, const char *name, const char *data, size_t len);
 void config_release(struct config *cfg);
 
-/* The value of "section.key" (no subsection), or def when unset. Borrowed. */
+/* The value of "section.key" (no subsection), or def when unset; "true"
+ * for a bare key. Borrowed. */
 const char *config_get(const struct config *cfg, const char *key, const char *def);
-/* Appends every value of "section.key" to out, in file order. */
+/* Appends every value of "section.key" to out, in file order ("true" for
+ * a bare key). */
 void config_get_all(const struct config *cfg, const char *key, struct strvec *out);
 /* The line "section.key" was set on (last one), or 0. */
 int config_line(const struct config *cfg, const char *key);

@@ -1,6 +1,7 @@
 /* schema.c - the known slipway.conf sections and keys, and their checks. */
 #include "config/schema.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,18 @@
 #include "vfile/vfile.h"
 
 #define SUGGEST_MAX 64	/* longer names get no "did you mean" */
+
+/* Appends the reason to why; returns -1, for the checks below. */
+static int __attribute__((format(printf, 2, 3)))
+reason(struct buf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 /* Appends "'<s>'" quoted for a message. */
 static void
@@ -44,26 +57,26 @@ ref_check(const char *ref, struct buf *why)
 		if (c == '/' || !c) {
 			n = (size_t)(p - comp);
 			if (n && *comp == '.')
-				return buf_puts(why, "a component starts with '.'"), -1;
+				return reason(why, "a component starts with '.'");
 			if (n >= 5 && !memcmp(p - 5, ".lock", 5))
-				return buf_puts(why, "a component ends with '.lock'"), -1;
+				return reason(why, "a component ends with '.lock'");
 			if (!c)
 				break;
 			comp = p + 1;
 		}
 		if (c < 0x20 || c == 0x7f)
-			return buf_puts(why, "it contains a control character"), -1;
+			return reason(why, "it contains a control character");
 		if (c == ' ')
-			return buf_puts(why, "it contains a space"), -1;
+			return reason(why, "it contains a space");
 		if (strchr("~^:?*[\\", c))
-			return buf_printf(why, "it contains '%c'", c), -1;
+			return reason(why, "it contains '%c'", c);
 		if ((c == '.' || c == '/') && p[1] == c)
-			return buf_printf(why, "it contains '%c%c'", c, c), -1;
+			return reason(why, "it contains '%c%c'", c, c);
 		if (c == '@' && p[1] == '{')
-			return buf_puts(why, "it contains '@{'"), -1;
+			return reason(why, "it contains '@{'");
 	}
 	if (p > ref && (p[-1] == '/' || p[-1] == '.'))
-		return buf_printf(why, "it ends with '%c'", p[-1]), -1;
+		return reason(why, "it ends with '%c'", p[-1]);
 	return 0;
 }
 
@@ -76,9 +89,9 @@ name_check(const char *name, const char *prefix, struct buf *why)
 	int rc;
 
 	if (*name == '-' || *name == '/')
-		return buf_printf(why, "it starts with '%c'", *name), -1;
+		return reason(why, "it starts with '%c'", *name);
 	if (!strcmp(name, "@"))
-		return buf_puts(why, "it is '@'"), -1;
+		return reason(why, "it is '@'");
 	buf_puts(&ref, prefix);
 	buf_puts(&ref, name);
 	rc = ref_check(ref.ptr, why);
@@ -91,9 +104,9 @@ static int
 check_text(const char *v, struct buf *why)
 {
 	if (!*v)
-		return buf_puts(why, "it is empty"), -1;
+		return reason(why, "it is empty");
 	if (has_control(v))
-		return buf_puts(why, "it contains a control character"), -1;
+		return reason(why, "it contains a control character");
 	return 0;
 }
 
@@ -106,7 +119,7 @@ check_remote(const char *v, struct buf *why)
 	int rc = 0;
 
 	if (!*v)
-		return buf_puts(why, "it is empty"), -1;
+		return reason(why, "it is empty");
 	for (p = v; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-", *p))
@@ -134,7 +147,7 @@ check_branch(const char *v, struct buf *why)
 	int rc = 0;
 
 	if (!*v)
-		return buf_puts(why, "it is empty"), -1;
+		return reason(why, "it is empty");
 	if (!strcmp(v, "HEAD"))
 		buf_puts(&r, "it is 'HEAD'");
 	else
@@ -153,16 +166,16 @@ check_branch(const char *v, struct buf *why)
 static int
 template_check(const char *t, int need_version, struct buf *why)
 {
-	const char *p = t, *close;
+	const char *p = t, *end;
 	int seen = 0;
 
 	while ((p = strchr(p, '{'))) {
-		if (!(close = strchr(p, '}')))
-			return buf_puts(why, "'{' without a matching '}'"), -1;
+		if (!(end = strchr(p, '}')))
+			return reason(why, "'{' without a matching '}'");
 		if (strncmp(p, "{version}", 9)) {
 			struct buf ph = BUF_INIT;
 
-			buf_add(&ph, p, (size_t)(close - p + 1));
+			buf_add(&ph, p, (size_t)(end - p + 1));
 			buf_puts(why, "unknown placeholder ");
 			quoted(why, ph.ptr);
 			buf_release(&ph);
@@ -170,10 +183,10 @@ template_check(const char *t, int need_version, struct buf *why)
 			return -1;
 		}
 		seen = 1;
-		p = close + 1;
+		p = end + 1;
 	}
 	if (need_version && !seen)
-		return buf_puts(why, "it does not contain '{version}'"), -1;
+		return reason(why, "it does not contain '{version}'");
 	return 0;
 }
 
@@ -207,7 +220,7 @@ static int
 check_message(const char *v, struct buf *why)
 {
 	if (!*v)
-		return buf_puts(why, "it is empty"), -1;
+		return reason(why, "it is empty");
 	return template_check(v, 0, why);
 }
 
@@ -218,7 +231,7 @@ check_version_file(const char *v, struct buf *why)
 	struct vfile_spec spec = { VFILE_PLAIN, NULL, NULL };
 
 	if (vfile_spec_parse(&spec, v) < 0)
-		return buf_puts(why, err_msg()), -1;
+		return reason(why, "%s", err_msg());
 	vfile_spec_release(&spec);
 	return 0;
 }

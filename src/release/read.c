@@ -264,8 +264,15 @@ release_read(struct repo *r, const struct project *p, const char *remote,
 		return rc;
 	rc = merge_commits(r, &plan->master, &plan->staging, &plan->merged_tree, &plan->conflicts);
 	if (rc == -E_CONFLICT) {
-		err_set(rc, "'%s' conflicts with '%s' in %zu file%s", plan->staging_label,
-		    plan->production_label, plan->conflicts.nr, plan->conflicts.nr == 1 ? "" : "s");
+		struct buf list = BUF_INIT;
+		size_t i;
+
+		for (i = 0; i < plan->conflicts.nr; i++)
+			buf_printf(&list, "\n    %s", plan->conflicts.v[i]);
+		err_set(rc, "'%s' conflicts with '%s' in %zu file%s:%s", plan->staging_label,
+		    plan->production_label, plan->conflicts.nr, plan->conflicts.nr == 1 ? "" : "s",
+		    list.ptr);
+		buf_release(&list);
 		err_hint("merge '%s' into '%s', resolve the conflicts, push '%s', then rerun:",
 		    plan->production_label, p->staging, p->staging);
 		err_hint("  git switch %s && git pull && git merge %s", p->staging,

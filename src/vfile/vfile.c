@@ -89,20 +89,6 @@ utf8_len(const unsigned char *s, size_t n)
 	return need + 1;
 }
 
-/* Appends code point cp (at most U+10FFFF) encoded as UTF-8. */
-static void
-put_utf8(struct buf *b, unsigned long cp)
-{
-	static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
-	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
-	char s[4];
-
-	for (i = n; i-- > 1; cp >>= 6)
-		s[i] = (char)(0x80 | (cp & 0x3f));
-	s[0] = (char)(lead[n] | cp);
-	buf_add(b, s, n);
-}
-
 /* Reads four hex digits at d[at]; returns 0, or -1 when they are not there. */
 static int
 json_hex4(const struct json *j, size_t at, unsigned long *cp)
@@ -121,14 +107,17 @@ json_hex4(const struct json *j, size_t at, unsigned long *cp)
 	return 0;
 }
 
-/* Scans the escape whose backslash precedes pos, decoding it into out
- * (when not NULL); lone surrogates decode to U+FFFD. */
+/*
+ * Scans the escape whose backslash precedes pos, decoding it into out when
+ * not NULL. Decoded keys are only compared with "version", so a \u escape
+ * of a non-ASCII code point (surrogates included) decodes to U+FFFD.
+ */
 static int
 json_escape(struct json *j, struct buf *out)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	const char *p;
-	unsigned long cp, lo;
+	unsigned long cp;
 
 	if (j->pos >= j->len)
 		return json_fail(j, "unterminated string");
@@ -143,16 +132,10 @@ json_escape(struct json *j, struct buf *out)
 	if (json_hex4(j, j->pos + 1, &cp) < 0)
 		return json_fail(j, "invalid \\u escape in string");
 	j->pos += 5;
-	if (cp >= 0xd800 && cp <= 0xdbff && j->len - j->pos >= 6 &&
-	    j->d[j->pos] == '\\' && j->d[j->pos + 1] == 'u' &&
-	    json_hex4(j, j->pos + 2, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		j->pos += 6;
-	} else if (cp >= 0xd800 && cp <= 0xdfff) {
-		cp = 0xfffd;
-	}
-	if (out)
-		put_utf8(out, cp);
+	if (out && cp < 0x80)
+		buf_putc(out, (char)cp);
+	else if (out)
+		buf_puts(out, "\xef\xbf\xbd");
 	return 0;
 }
 

@@ -1,0 +1,102 @@
+#!/bin/sh
+# demo.sh - the tour: a protocol-shaped project released with slipway, narrated.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+SLIPWAY=$top/slipway
+demo=$(mktemp -d "${TMPDIR:-/tmp}/slipway-demo.XXXXXX")
+trap 'rm -rf "$demo"' EXIT
+export HOME="$demo/home" LC_ALL=C TZ=UTC GIT_CONFIG_NOSYSTEM=1
+mkdir -p "$HOME"
+git config --global init.defaultBranch master
+git config --global advice.detachedHead false
+git config --global pull.rebase false
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '\033[36m$ %s\033[0m\n' "$*"; "$@"; }
+as() { # as NAME: the identity of one developer
+	export GIT_AUTHOR_NAME="$1" GIT_COMMITTER_NAME="$1"
+	export GIT_AUTHOR_EMAIL="$1@example.com" GIT_COMMITTER_EMAIL="$1@example.com"
+}
+slipway() { "$SLIPWAY" "$@"; }
+
+cd "$demo"
+say "a bare 'origin' and the first developer's clone (alice)"
+as alice
+git init -q --bare origin.git
+mkdir alice bob
+git clone -q origin.git alice/indra 2>/dev/null
+cd alice/indra
+cat >package.json <<'J'
+{
+  "name": "indra",
+  "version": "2.4.4",
+  "dependencies": { "left-pad": { "version": "1.0.0" } },
+  "scripts": { "start": "make start" }
+}
+J
+mkdir -p modules/node
+printf '{\n  "name": "@indra/node",\n  "version": "2.4.4"\n}\n' >modules/node/package.json
+printf 'backwards_compatible_version = 2.3.20\n\nstart:\n\techo starting\n' >Makefile
+printf 'hello\n' >greeting.txt
+git add . && git commit -q -m "indra 2.4.4"
+git push -q origin master
+git switch -q -c staging && git push -q origin staging
+
+say "slipway init finds the version files, the compat version and the branches"
+run slipway init
+sed -i 's/^\t; version-file = modules/\tversion-file = modules/' slipway.conf
+run cat slipway.conf
+git add slipway.conf && git commit -q -m "slipway.conf" && git push -q origin staging
+
+say "bob clones and merges a feature into staging by hand"
+cd "$demo"
+as bob
+git clone -q -b staging origin.git bob/indra 2>/dev/null
+cd bob/indra
+git switch -q -c feature/greeting
+printf 'hello, world\n' >greeting.txt
+git commit -q -am "greet the world"
+git switch -q staging && git merge -q --no-ff -m "Merge feature/greeting" feature/greeting
+git push -q origin staging
+
+say "meanwhile alice hotfixes master: the same line"
+cd "$demo/alice/indra"
+as alice
+git switch -q master
+printf 'hello there\n' >greeting.txt
+git commit -q -am "hotfix: friendlier greeting"
+git push -q origin master
+
+say "status: staging and master would conflict"
+run slipway status || true
+
+say "the release refuses, changes nothing, and says how to fix it (exit 3)"
+rc=0; slipway release 2.5.0 --yes || rc=$?
+echo "exit status: $rc"
+
+say "bob merges master into staging, resolves, pushes"
+cd "$demo/bob/indra"
+as bob
+git pull -q origin staging
+git fetch -q origin
+git merge -q origin/master 2>/dev/null || true
+printf 'hello there, world\n' >greeting.txt
+git add greeting.txt && git commit -q -m "Merge master into staging"
+git push -q origin staging
+
+say "a dry run shows the plan and changes nothing anywhere"
+cd "$demo/alice/indra"
+as alice
+run slipway release 2.5.0 --dry-run
+
+say "the release: one merge commit, both versions bumped, tagged, pushed atomically"
+run slipway release 2.5.0 --yes
+
+say "the result, seen with plain git on the remote"
+run git -C "$demo/origin.git" log --graph --oneline --decorate --all
+run git -C "$demo/origin.git" log -1 --format='%h %s (parents %p)' master
+say "what the release commit adds to staging: the version values, nothing else"
+run git -C "$demo/origin.git" diff master^2 master
+git -C "$demo/origin.git" fsck --strict --no-dangling
+echo
+echo "tour done: origin's master and staging are at the same release commit, tagged v2.5.0"
