@@ -125,6 +125,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: full reinitialisation for the command's getopt */
+	opterr = 0;	/* commands name a bad option themselves */
 	rc = c->fn(argc, argv);
 	if (rc < 0)
 		report(c->name, rc);

@@ -20,5 +20,10 @@ int cmd_status(int argc, char **argv);
 
 /* Prints "usage: ..." to stderr and returns -E_USAGE (no message). */
 int cmd_usage(const char *usage);
+/* After getopt_long (optstring starting with ':') returned '?' or ':':
+ * names the bad option, then prints the usage. */
+int cmd_bad_args(int opt, char **argv, const char *usage);
+/* Names the first argument too many, then the usage. */
+int cmd_too_many(char **argv, const char *extra, const char *usage);
 
 #endif

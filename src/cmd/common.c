@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "lib/buf.h"
@@ -15,6 +16,27 @@ cmd_usage(const char *usage)
 {
 	fprintf(stderr, "usage: %s\n", usage);
 	return -E_USAGE;
+}
+
+int
+cmd_bad_args(int opt, char **argv, const char *usage)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (opt == ':')
+		fprintf(stderr, "slipway: %s: option '%s' needs a value\n", argv[0], arg);
+	else if (optopt)
+		fprintf(stderr, "slipway: %s: unknown option '-%c'\n", argv[0], optopt);
+	else
+		fprintf(stderr, "slipway: %s: unknown option '%s'\n", argv[0], arg);
+	return cmd_usage(usage);
+}
+
+int
+cmd_too_many(char **argv, const char *extra, const char *usage)
+{
+	fprintf(stderr, "slipway: %s: unexpected argument '%s'\n", argv[0], extra);
+	return cmd_usage(usage);
 }
 
 size_t

@@ -23,16 +23,16 @@ cmd_init(int argc, char **argv)
 	struct buf out = BUF_INIT;
 	int force = 0, print = 0, opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "fph", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":fph", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'p': print = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
-		default: return cmd_usage(usage);
+		default: return cmd_bad_args(opt, argv, usage);
 		}
 	}
 	if (optind != argc)
-		return cmd_usage(usage);
+		return cmd_too_many(argv, argv[optind], usage);
 	if ((rc = repo_open(&repo)) < 0 || (rc = init_detect(&repo, &facts)) < 0)
 		goto out;
 	init_render(&facts, &out);

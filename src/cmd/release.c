@@ -105,17 +105,17 @@ cmd_release(int argc, char **argv)
 	int yes = 0, dry = 0, opt, rc;
 	size_t shown = 0;
 
-	while ((opt = getopt_long(argc, argv, "ynr:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ynr:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'y': yes = 1; break;
 		case 'n': dry = 1; break;
 		case 'r': remote = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
-		default: return cmd_usage(usage);
+		default: return cmd_bad_args(opt, argv, usage);
 		}
 	}
 	if (argc - optind > 1)
-		return cmd_usage(usage);
+		return cmd_too_many(argv, argv[optind + 1], usage);
 	if (optind < argc)
 		version = argv[optind];
 	if (version && !*version)

@@ -37,15 +37,15 @@ cmd_status(int argc, char **argv)
 	int opt, rc;
 	size_t i;
 
-	while ((opt = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': remote = optarg; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
-		default: return cmd_usage(usage);
+		default: return cmd_bad_args(opt, argv, usage);
 		}
 	}
 	if (optind != argc)
-		return cmd_usage(usage);
+		return cmd_too_many(argv, argv[optind], usage);
 	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
 		goto out;
 	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);

@@ -70,11 +70,11 @@ read_remote(struct repo *r, struct release_plan *plan)
 	if (!m || !s) {
 		const char *missing = !m ? plan->production_ref : plan->staging_ref;
 
-		err_set(-E_NOTFOUND, "branch '%s' does not exist on '%s'",
+		err_set(-E_CONFIG, "branch '%s' does not exist on '%s'",
 		    missing + strlen("refs/heads/"), plan->remote);
 		err_hint("set branches.%s in slipway.conf if it has another name",
 		    !m ? "production" : "staging");
-		return -E_NOTFOUND;
+		return -E_CONFIG;
 	}
 	git_oid_cpy(&plan->master, m);
 	git_oid_cpy(&plan->staging, s);
@@ -230,6 +230,11 @@ read_merged_versions(struct repo *r, struct release_plan *plan)
 	for (i = 0; i < plan->nfiles; i++) {
 		rc = version_in_tree(r, &plan->merged_tree, &plan->files[i].spec,
 		    plan->staging_label, &plan->files[i].old_version);
+		if (rc == -E_NOTFOUND) {
+			err_hint("fix release.version-file in %s, or the file on '%s'",
+			    PROJECT_CONF, plan->staging_label);
+			return -E_INVALID;	/* the configuration names what is not there */
+		}
 		if (rc < 0)
 			return rc;
 	}

@@ -41,3 +41,54 @@ setup_release_repo() {
 		git push -q origin staging
 	)
 }
+
+# fresh_release_repo: a new origin.git and work/ as setup_release_repo makes
+# them, for tests that must not depend on each other. Run from $TRASH: the
+# first call keeps a pristine copy in .pristine/, later calls copy it back.
+fresh_release_repo() {
+	rm -rf origin.git work &&
+	if [ -d .pristine ]; then
+		cp -Rp .pristine/origin.git .pristine/work .
+	else
+		setup_release_repo && mkdir .pristine &&
+		cp -Rp origin.git work .pristine/ &&
+		rm -f .pristine/origin.git/hooks/*.sample .pristine/work/.git/hooks/*.sample
+	fi
+}
+
+# remote_heads DIR >FILE: the remote DIR's master and staging, one a line.
+remote_heads() {
+	git -C "$1" rev-parse refs/heads/master refs/heads/staging
+}
+
+# check_released REMOTE VERSION HEADS: on the bare REMOTE, master and staging
+# are one merge commit whose parents are the master and staging in the file
+# HEADS (from remote_heads), tagged indra-VERSION (annotated), and the
+# repository is sound.
+check_released() {
+	_m=$(git -C "$1" rev-parse refs/heads/master) &&
+	_s=$(git -C "$1" rev-parse refs/heads/staging) &&
+	test "$_m" = "$_s" &&
+	git -C "$1" rev-parse "$_m^1" "$_m^2" >"$3.parents" &&
+	test_cmp "$3" "$3.parents" &&
+	test_must_fail git -C "$1" rev-parse -q --verify "$_m^3" &&
+	test "$(git -C "$1" cat-file -t "refs/tags/indra-$2")" = tag &&
+	test "$(git -C "$1" rev-parse "refs/tags/indra-$2^{commit}")" = "$_m" &&
+	git -C "$1" show "$_m:package.json" | grep -q "\"version\": \"$2\"" &&
+	git -C "$1" fsck --strict --no-dangling >/dev/null
+}
+
+# tree_snapshot DIR: HEAD, branch, status, diffs, index and every file's
+# checksum of the working tree DIR - what "left untouched" means.
+tree_snapshot() {
+	(
+		cd "$1" &&
+		git rev-parse HEAD &&
+		{ git symbolic-ref -q HEAD || echo detached; } &&
+		git status --porcelain=v1 --untracked-files=all &&
+		git diff &&
+		git diff --cached &&
+		git ls-files --stage &&
+		find . -name .git -prune -o -type f -exec cksum {} + | sort
+	)
+}

@@ -23,7 +23,7 @@ test_expect_success 'release exits 3, lists every conflicting path, changes noth
 	refs_snapshot origin.git >before.remote &&
 	(cd work && find . -path ./.git -prune -o -type f -print | sort | xargs md5sum) >before.files &&
 	test_expect_code 3 slipway -C work release 1.3.0 --yes >out 2>err &&
-	test_grep "conflicts with .origin/master. in 2 files" err &&
+	test_grep "conflicts with .origin/master. in 2 files:$" err &&
 	test_grep "^    a.txt$" err &&
 	test_grep "^    sub/b.txt$" err &&
 	! grep -q "c.txt" err &&
