@@ -1,3 +1,0 @@
-build/release/src/main.o: src/main.c src/cmd/cmd.h src/lib/err.h
-src/cmd/cmd.h:
-src/lib/err.h:
