@@ -44,6 +44,40 @@ build_env(const struct run *r, struct strvec *out)
 			strvec_push(out, r->env.v[i]);
 }
 
+/* The terminating signal that arrived while a child ran, or 0. The child
+ * runs in its own process group, so the terminal's Ctrl-C reaches only us:
+ * we pass it on to the child's whole group, then die of it ourselves. */
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Installs (on = 1) or restores (on = 0) the forwarding handlers. */
+static void
+forward_signals(int on, struct sigaction *saved)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		if (!on) {
+			sigaction(forwarded[i], &saved[i], NULL);
+			continue;
+		}
+		sigaction(forwarded[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN)	/* ignored stays ignored */
+			sigaction(forwarded[i], &sa, NULL);
+	}
+}
+
 static long long
 now_ms(void)
 {
@@ -112,6 +146,11 @@ pump(struct run *r, int in_w, int out_r, int err_r, long long deadline)
 			}
 			timeout = (int)left;
 		}
+		if (caught) {
+			for (i = 0; i < n; i++)
+				close(p[i].fd);
+			return -E_CANCELLED;
+		}
 		if (poll(p, (nfds_t)n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -161,6 +200,7 @@ run_exec(struct run *r)
 	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int ep[2] = { -1, -1 }, devnull = -1, rc = 0, wstatus, e = 0;
 	long long deadline = 0;
+	struct sigaction saved[4];
 	pid_t pid;
 
 	if (!r->argv.nr)
@@ -174,8 +214,11 @@ run_exec(struct run *r)
 		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
 		goto out;
 	}
+	caught = 0;
+	forward_signals(1, saved);
 	pid = fork();
 	if (pid < 0) {
+		forward_signals(0, saved);
 		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
 		goto out;
 	}
@@ -204,8 +247,19 @@ run_exec(struct run *r)
 	inp[1] = outp[0] = errp[0] = -1;	/* pump closed them, or we do below */
 	if (rc == -E_TIMEOUT)
 		kill(-pid, SIGKILL);
+	if (rc == -E_CANCELLED)
+		kill(-pid, caught);
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
+		if (caught)
+			kill(-pid, caught);
+	if (caught) {
+		int sig = caught;
+
+		forward_signals(0, saved);
+		kill(-pid, SIGKILL);	/* whatever of the group outlived the signal */
+		raise(sig);
+	}
+	forward_signals(0, saved);
 	if (read(ep[0], &e, sizeof(e)) == sizeof(e)) {
 		rc = err_set(e == ENOENT ? -E_NOTFOUND : -E_IO, "cannot run '%s': %s",
 		    r->argv.v[0], strerror(e));

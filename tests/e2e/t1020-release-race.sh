@@ -104,4 +104,56 @@ test_expect_success 'a pre-receive hook that declines the push' '
 	test_grep "released 1.5.0" out
 '
 
+test_expect_success 'setup: a git whose push hangs in a grandchild' '
+	(cd work && git fetch -q && git merge -q --ff-only origin/staging && test_commit w3 w3.txt &&
+	 git push -q origin HEAD:staging) &&
+	real=$(command -v git) &&
+	mkdir -p slow &&
+	cat >slow/git <<-EOS &&
+	#!/bin/sh
+	if [ "\$1" = push ]; then sleep 30 & echo \$! >"$TRASH/sleep.pid"; wait; fi
+	exec "$real" "\$@"
+	EOS
+	chmod +x slow/git
+'
+
+# gone PIDFILE: the process is gone (or a zombie nobody reaps)
+gone() {
+	_s=$(sed "s/.*) //" /proc/$(cat "$1")/stat 2>/dev/null | cut -c1)
+	test -z "$_s" || test "$_s" = Z
+}
+
+wait_for() {
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	test -s "$1"
+}
+
+test_expect_success 'Ctrl-C on the terminal during the push stops git and all it started' '
+	rm -f sleep.pid &&
+	refs_snapshot origin.git >before.remote || exit 1
+	{ wait_for sleep.pid && printf "\003" && sleep 1; } |
+		script -qec "cd work && PATH=$TRASH/slow:\$PATH exec $SLIPWAY release 1.6.0 --yes" /dev/null >out 2>&1
+	rc=$?
+	echo "exit $rc" &&
+	test "$rc" = 130 &&
+	sleep 0.3 && gone sleep.pid &&
+	refs_snapshot origin.git >after.remote &&
+	test_cmp before.remote after.remote
+'
+
+test_expect_success 'SIGTERM during the push: the same, and slipway dies of it' '
+	rm -f sleep.pid &&
+	refs_snapshot origin.git >before.remote || exit 1
+	(cd work && PATH="$TRASH/slow:$PATH" exec "$SLIPWAY" release 1.6.0 --yes >../out 2>../err) &
+	pid=$!
+	wait_for sleep.pid && kill -TERM $pid || exit 1
+	wait $pid
+	rc=$?
+	test "$rc" = 143 &&
+	sleep 0.3 && gone sleep.pid &&
+	refs_snapshot origin.git >after.remote &&
+	test_cmp before.remote after.remote
+'
+
 test_done
