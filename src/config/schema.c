@@ -236,50 +236,23 @@ check_version_file(const char *v, struct buf *why)
 	return 0;
 }
 
-/* Why path[0..n) is not a relative path inside the repository, or NULL. */
-static const char *
-bad_path(const char *path, size_t n)
-{
-	size_t i, c;
-
-	if (!n)
-		return "has no path before ':'";
-	if (*path == '/')
-		return "has an absolute path";
-	for (i = 0;; i = c + 1) {
-		for (c = i; c < n && path[c] != '/'; c++) {
-			if (path[c] == '\\')
-				return "has a backslash in its path";
-			if ((unsigned char)path[c] < 0x20 || path[c] == 0x7f)
-				return "has a control character in its path";
-		}
-		if (c == i)
-			return "has an empty component in its path";
-		if ((c - i == 1 && path[i] == '.') ||
-		    (c - i == 2 && path[i] == '.' && path[i + 1] == '.'))
-			return "has a '.' or '..' component in its path";
-		if (c == n)
-			return NULL;
-	}
-}
-
 /* The PATH:NAME form of compat.version; colon points into v. */
 static int
 check_var_ref(const char *v, const char *colon, struct buf *why)
 {
-	const char *bad = bad_path(v, (size_t)(colon - v)), *p;
+	const char *bad = vfile_bad_path(v, (size_t)(colon - v)), *p;
 
 	for (p = colon + 1; !bad && *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789_.-", *p))
-			bad = "has a name with characters other than letters, digits, "
+			bad = "the name has characters other than letters, digits, "
 			    "'_', '.' and '-'";
 	if (!bad && !colon[1])
-		bad = "has no name after ':'";
+		bad = "no name after ':'";
 	if (!bad)
 		return 0;
 	quoted(why, v);
-	buf_printf(why, " %s", bad);
+	buf_printf(why, ": %s", bad);
 	return -1;
 }
 

@@ -250,8 +250,8 @@ vfile_set(const struct vfile_spec *spec, const char *data, size_t len,
 }
 
 /* Checks a '/'-separated relative path; returns why it is bad, or NULL. */
-static const char *
-bad_path(const char *s, size_t n)
+const char *
+vfile_bad_path(const char *s, size_t n)
 {
 	size_t i, c;
 
@@ -292,7 +292,7 @@ vfile_spec_parse(struct vfile_spec *spec, const char *value)
 	size_t n = colon ? (size_t)(colon - value) : strlen(value);
 
 	memset(spec, 0, sizeof(*spec));
-	if ((why = bad_path(value, n)) || (colon && (why = bad_var(colon + 1))))
+	if ((why = vfile_bad_path(value, n)) || (colon && (why = bad_var(colon + 1))))
 		return err_set(-E_CONFIG, "invalid version file '%s': %s", value, why);
 	spec->path = xstrndup(value, n);
 	if (colon) {

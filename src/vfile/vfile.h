@@ -26,6 +26,10 @@ struct vfile_spec {
  */
 int vfile_spec_parse(struct vfile_spec *spec, const char *value);
 void vfile_spec_release(struct vfile_spec *spec);
+/* Why s[0..n) is not a relative '/'-separated path inside a repository
+ * (absolute, empty or '.'/'..' component, backslash, control character),
+ * or NULL when it is fine. */
+const char *vfile_bad_path(const char *s, size_t n);
 
 /*
  * Locates the version's bytes in data: on success *off and *len give the

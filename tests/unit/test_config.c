@@ -799,16 +799,16 @@ test_compat_values(void **state)
 	expect_bad_value("compat", "version", "01.2.3", "'01.2.3' is not a semantic version");
 	expect_bad_value("compat", "version", "1.2", "'1.2' is not a semantic version");
 	expect_bad_value("compat", "version", "", "empty version");
-	expect_bad_value("compat", "version", ":x", "':x' has no path before ':'");
-	expect_bad_value("compat", "version", "Makefile:", "'Makefile:' has no name after ':'");
-	expect_bad_value("compat", "version", "/etc/x:y", "has an absolute path");
+	expect_bad_value("compat", "version", ":x", "':x': empty path");
+	expect_bad_value("compat", "version", "Makefile:", "'Makefile:': no name after ':'");
+	expect_bad_value("compat", "version", "/etc/x:y", "must be relative");
 	expect_bad_value("compat", "version", "a/../b:y", "has a '.' or '..' component");
 	expect_bad_value("compat", "version", "../b:y", "has a '.' or '..' component");
 	expect_bad_value("compat", "version", "a//b:y", "has an empty component");
 	expect_bad_value("compat", "version", "a/:y", "has an empty component");
 	expect_bad_value("compat", "version", "./a:y", "has a '.' or '..' component");
-	expect_bad_value("compat", "version", "a\\\\b:y", "has a backslash");
-	expect_bad_value("compat", "version", "Makefile:a b", "has a name with characters");
+	expect_bad_value("compat", "version", "a\\\\b:y", "contains a backslash");
+	expect_bad_value("compat", "version", "Makefile:a b", "the name has characters");
 	expect_fail("[compat]\n\tversion = 1.2\n", "bad value for 'compat.version'",
 	    "compat.version is a version (1.0.0) or PATH:NAME");
 }
