@@ -122,7 +122,7 @@ remote_fetch_objects(struct repo *r, const char *name, const struct strvec *refn
 
 	repo_git_cmd(r, &cmd);
 	strvec_pushl(&cmd.argv, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-	    "--refmap=", "--no-recurse-submodules", "--", name, NULL);
+	    "--refmap=", "--no-recurse-submodules", "--no-auto-maintenance", "--", name, NULL);
 	for (i = 0; i < refnames->nr; i++)
 		strvec_push(&cmd.argv, refnames->v[i]);
 	cmd.timeout_ms = 600000;

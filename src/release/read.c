@@ -78,6 +78,8 @@ read_remote(struct repo *r, struct release_plan *plan)
 	}
 	git_oid_cpy(&plan->master, m);
 	git_oid_cpy(&plan->staging, s);
+	if (commit_exists(r, m) && commit_exists(r, s))
+		return 0;	/* already here: no second trip to the remote */
 	strvec_pushl(&want, plan->production_ref, plan->staging_ref, NULL);
 	rc = remote_fetch_objects(r, plan->remote, &want);
 	strvec_clear(&want);

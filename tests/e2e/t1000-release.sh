@@ -69,4 +69,17 @@ test_expect_success 'a second release needs a greater version' '
 	test_grep "not greater than the current .1.3.1." ../err
 '
 
+test_expect_success 'reading the remote writes no ref and no FETCH_HEAD' '
+	git clone -q -b staging origin.git other &&
+	(cd other && test_commit elsewhere elsewhere.txt && git push -q origin staging) &&
+	rm -f work/.git/FETCH_HEAD &&
+	refs_snapshot work >before &&
+	slipway -C work release 2.0.0 --dry-run >out 2>err &&
+	test_grep "release 2.0.0: merge origin/staging ($(git -C other rev-parse --short=8 HEAD))" out &&
+	refs_snapshot work >after &&
+	test_cmp before after &&
+	test_must_fail test -e work/.git/FETCH_HEAD &&
+	git -C work cat-file -e "$(git -C other rev-parse HEAD)"
+'
+
 test_done
