@@ -38,11 +38,14 @@ exit_code_for(int rc)
 	case E_CONFLICT:
 		return 3;
 	case E_REMOTE:
+	case E_UNSURE:
 		return 4;
 	case E_STALE:
 		return 5;
 	case E_CANCELLED:
 		return 6;
+	case E_INTERRUPTED:
+		return 130;
 	default:
 		return 1;
 	}

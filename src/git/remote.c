@@ -15,10 +15,13 @@ remote_check(struct repo *r, const char *name)
 	struct buf list = BUF_INIT;
 	size_t i;
 
-	if (git_remote_lookup(&rem, r->git, name) == 0) {
-		git_remote_free(rem);
+	int e = git_remote_lookup(&rem, r->git, name);
+
+	git_remote_free(rem);
+	if (e == 0)
 		return 0;
-	}
+	if (e != GIT_ENOTFOUND)
+		return repo_error(-E_CONFIG, "reading remote '%s'", name);
 	err_set(-E_CONFIG, "remote '%s' does not exist", name);
 	if (git_remote_list(&names, r->git) == 0 && names.count) {
 		for (i = 0; i < names.count; i++)
@@ -30,6 +33,13 @@ remote_check(struct repo *r, const char *name)
 	git_strarray_dispose(&names);
 	buf_release(&list);
 	return -E_CONFIG;
+}
+
+/* Whether git died of Ctrl-C (SIGINT) or SIGQUIT. */
+static int
+interrupted(const struct run *cmd)
+{
+	return cmd->status == 128 + 2 || cmd->status == 128 + 3;
 }
 
 /* Keeps only the lines that carry the remote's own words, for messages. */
@@ -59,7 +69,7 @@ remote_list(struct repo *r, const char *name, struct remote_refs *out)
 
 	repo_git_cmd(r, &cmd);
 	strvec_pushl(&cmd.argv, "ls-remote", "--", name, NULL);
-	cmd.timeout_ms = 120000;
+	cmd.foreground = 1;
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) < 0)
 		goto out;
@@ -67,7 +77,8 @@ remote_list(struct repo *r, const char *name, struct remote_refs *out)
 		struct buf lines = BUF_INIT;
 
 		remote_lines(cmd.err.ptr, &lines);
-		rc = err_set(-E_REMOTE, "cannot read remote '%s'%s", name, lines.ptr);
+		rc = err_set(interrupted(&cmd) ? -E_INTERRUPTED : -E_REMOTE,
+		    "cannot read remote '%s'%s", name, lines.ptr);
 		buf_release(&lines);
 		goto out;
 	}
@@ -125,13 +136,14 @@ remote_fetch_objects(struct repo *r, const char *name, const struct strvec *refn
 	    "--refmap=", "--no-recurse-submodules", "--no-auto-maintenance", "--", name, NULL);
 	for (i = 0; i < refnames->nr; i++)
 		strvec_push(&cmd.argv, refnames->v[i]);
-	cmd.timeout_ms = 600000;
+	cmd.foreground = 1;
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) == 0 && cmd.status) {
 		struct buf lines = BUF_INIT;
 
 		remote_lines(cmd.err.ptr, &lines);
-		rc = err_set(-E_REMOTE, "cannot fetch from '%s'%s", name, lines.ptr);
+		rc = err_set(interrupted(&cmd) ? -E_INTERRUPTED : -E_REMOTE,
+		    "cannot fetch from '%s'%s", name, lines.ptr);
 		buf_release(&lines);
 	}
 	run_release(&cmd);
@@ -167,10 +179,14 @@ push_verdict(const char *name, const struct run *cmd)
 		const char *st = strstr(p, "status: ");
 		int code = st ? atoi(st + 8) : 0;
 
-		if (code == 2 || code == 5 || code == 6 || code == 7) {
+		if ((code == 2 || code == 5 || code == 6 || code == 7) && !why.len) {
+			const char *ref = p + strlen("atomic push failed for ref ");
+			const char *end = st ? st : ref + strcspn(ref, "\n");
+
+			if (end > ref + 2 && !strncmp(end - 2, ". ", 2))
+				end -= 2;
 			stale = 1;
-			buf_printf(&why, "%s%.*s moved", why.len ? "; " : "",
-			    (int)strcspn(p + 27, ". \n"), p + 27);
+			buf_printf(&why, "%.*s moved", (int)(end - ref), ref);
 		}
 	}
 	remote_lines(cmd->err.ptr, &lines);
@@ -180,8 +196,11 @@ push_verdict(const char *name, const struct run *cmd)
 	else if (why.len)
 		rc = err_set(-E_REMOTE, "'%s' refused the push (%s); nothing was pushed%s",
 		    name, why.ptr, lines.ptr);
+	else if (interrupted(cmd))
+		rc = err_set(-E_UNSURE, "the push to '%s' was interrupted", name);
 	else
-		rc = err_set(-E_REMOTE, "push to '%s' failed%s", name, lines.ptr);
+		rc = err_set(-E_UNSURE, "the push to '%s' failed (git exited %d)%s", name,
+		    cmd->status, lines.ptr);
 	buf_release(&why);
 	buf_release(&lines);
 	return rc;
@@ -197,7 +216,7 @@ remote_push_atomic(struct repo *r, const char *name, const struct push_update *u
 
 	repo_git_cmd(r, &cmd);
 	strvec_pushl(&cmd.argv, "push", "--porcelain", "--atomic", "--no-recurse-submodules",
-	    NULL);
+	    "--no-follow-tags", NULL);
 	for (i = 0; i < n; i++) {
 		git_oid_tostr(old, sizeof(old), &u[i].expect);
 		strvec_pushf(&cmd.argv, "--force-with-lease=%s:%s", u[i].dst,
@@ -208,7 +227,7 @@ remote_push_atomic(struct repo *r, const char *name, const struct push_update *u
 		git_oid_tostr(hex, sizeof(hex), &u[i].new_oid);
 		strvec_pushf(&cmd.argv, "%s:%s", hex, u[i].dst);
 	}
-	cmd.timeout_ms = 600000;
+	cmd.foreground = 1;
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) == 0 && cmd.status)
 		rc = push_verdict(name, &cmd);

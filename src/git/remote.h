@@ -4,7 +4,7 @@
 
 #include "git/repo.h"
 
-/* One advertised ref; name owned. peeled is set for annotated tags. */
+/* One advertised ref; name owned. */
 struct remote_ref {
 	char *name;
 	git_oid oid;
@@ -42,9 +42,12 @@ struct push_update {
 
 /*
  * Pushes all updates in one atomic push, each with a lease on its expected
- * old value. Returns 0 when every ref moved; -E_STALE when a lease failed or
- * the remote moved (nothing moved); -E_REMOTE when the remote refused (the
- * message carries the remote's own lines) or could not be reached.
+ * old value (tags the user's push.followTags would add are not pushed).
+ * Returns 0 when every ref moved; -E_STALE when a lease failed or the
+ * remote moved (nothing moved); -E_REMOTE when the remote refused it (the
+ * message carries the remote's own lines); -E_UNSURE when git failed
+ * without a verdict (connection lost, interrupted): the caller must look
+ * at the remote to learn what happened.
  */
 int remote_push_atomic(struct repo *r, const char *name,
     const struct push_update *u, size_t n);

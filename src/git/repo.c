@@ -130,9 +130,12 @@ repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *n)
 void
 repo_git_cmd(struct repo *repo, struct run *r)
 {
-	strvec_push(&r->argv, "git");
-	r->dir = repo->workdir ? repo->workdir : repo->gitdir;
-	/* our own GIT_DIR/GIT_WORK_TREE, when set, are inherited as they are */
+	/* the git directory only: no working tree, so nothing in it (an
+	 * uncommitted .gitattributes, say) can change what git computes */
+	strvec_pushl(&r->argv, "git", NULL);
+	strvec_pushf(&r->argv, "--git-dir=%s", repo->gitdir);
+	strvec_pushl(&r->env, "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_DIR", NULL);
+	r->dir = repo->gitdir;
 }
 
 int
@@ -146,7 +149,7 @@ repo_git(struct repo *repo, struct run *r)
 		return rc;
 	if (r->status != 0) {
 		buf_rtrim(&r->err);
-		return err_set(-E_GENERIC, "git %s failed: %s", r->argv.v[1],
+		return err_set(-E_GENERIC, "git %s failed: %s", r->argv.v[2],
 		    r->err.len ? r->err.ptr : "no message");
 	}
 	return 0;

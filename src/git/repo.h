@@ -39,14 +39,15 @@ int repo_read_at(struct repo *r, const git_oid *commit, const char *path, struct
 /* Same, from a tree. */
 int repo_read_in_tree(struct repo *r, const git_oid *tree, const char *path, struct buf *out);
 
-/* Commits reachable from a but not from b (a ^b), capped at cap+1. */
+/* Counts the commits reachable from a but not from b (a ^b). */
 int repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *n);
 
-/* Fills r->argv with "git" and r->dir with the repository so that the
- * caller only appends arguments. */
+/* Starts r as `git --git-dir=GITDIR` run in the git directory, without the
+ * working tree (GIT_WORK_TREE, GIT_INDEX_FILE unset), so that the caller
+ * only appends the subcommand and its arguments. */
 void repo_git_cmd(struct repo *repo, struct run *r);
-/* Runs git with the given arguments, capturing both outputs. Returns 0 on
- * exit status 0; otherwise -E_GENERIC with "git <args[0]>: <stderr>". */
+/* Runs a command made with repo_git_cmd, capturing both outputs. Returns 0
+ * on exit status 0; otherwise -E_GENERIC with "git SUBCOMMAND failed: STDERR". */
 int repo_git(struct repo *repo, struct run *r);
 
 /* "Name <email> 1234567890 +0000" exactly as git would write it

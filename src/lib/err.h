@@ -23,6 +23,8 @@ enum {
 	E_TOOBIG,	/* data larger than its cap */
 	E_TIMEOUT,	/* a child process ran out of time */
 	E_CANCELLED,	/* the user said no */
+	E_INTERRUPTED,	/* Ctrl-C stopped a child (git) before it was done */
+	E_UNSURE,	/* a push failed without saying what it did; check the remote */
 };
 
 /* Sets the message (printf format); returns code so callers can return it. */

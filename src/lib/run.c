@@ -1,4 +1,4 @@
-/* run.c - child processes: argv, environment, captured output, timeouts. */
+/* run.c - child processes: argv, environment, captured output, timeouts, signals. */
 #include "lib/run.h"
 
 #include <errno.h>
@@ -17,7 +17,29 @@
 
 extern char **environ;
 
-/* Builds the child's environment into out (borrowed pointers into r/env). */
+/* The pipes between us and one child; -1 where there is none. */
+struct pipes {
+	int in[2], out[2], err[2];
+	int exec_err[2];	/* the child writes errno here when exec fails */
+	int devnull;
+};
+
+/* Signal state while a child runs: what we changed, and what arrived. */
+struct sigstate {
+	struct sigaction saved[4];
+	sigset_t blocked, orig;
+};
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+/* Builds the child's environment into out. */
 static void
 build_env(const struct run *r, struct strvec *out)
 {
@@ -44,40 +66,6 @@ build_env(const struct run *r, struct strvec *out)
 			strvec_push(out, r->env.v[i]);
 }
 
-/* The terminating signal that arrived while a child ran, or 0. The child
- * runs in its own process group, so the terminal's Ctrl-C reaches only us:
- * we pass it on to the child's whole group, then die of it ourselves. */
-static volatile sig_atomic_t caught;
-
-static void
-on_signal(int sig)
-{
-	caught = sig;
-}
-
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-
-/* Installs (on = 1) or restores (on = 0) the forwarding handlers. */
-static void
-forward_signals(int on, struct sigaction *saved)
-{
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
-		if (!on) {
-			sigaction(forwarded[i], &saved[i], NULL);
-			continue;
-		}
-		sigaction(forwarded[i], NULL, &saved[i]);
-		if (saved[i].sa_handler != SIG_IGN)	/* ignored stays ignored */
-			sigaction(forwarded[i], &sa, NULL);
-	}
-}
-
 static long long
 now_ms(void)
 {
@@ -87,19 +75,62 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* In the child: wire descriptors, close the rest, exec. Never returns. */
+/*
+ * Terminating signals are caught (unless ignored) and blocked outside
+ * ppoll, so one can't slip in unnoticed; for a foreground child SIGINT and
+ * SIGQUIT are ignored instead, since the terminal delivers them to it too.
+ * SIGPIPE is blocked, so a child that stops reading its stdin can't kill us.
+ */
 static void
-child(struct run *r, char **envp, int in_fd, int out_fd, int err_fd, int errpipe)
+signals_take(const struct run *r, struct sigstate *st)
 {
-	int e;
+	struct sigaction sa;
+	size_t i;
 
-	setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&st->blocked);
+	caught = 0;
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++) {
+		sigaction(forwarded[i], NULL, &st->saved[i]);
+		if (st->saved[i].sa_handler == SIG_IGN)
+			continue;	/* ignored stays ignored */
+		if (r->foreground && (forwarded[i] == SIGINT || forwarded[i] == SIGQUIT)) {
+			sa.sa_handler = SIG_IGN;	/* the terminal sends it to the child too */
+		} else {
+			sa.sa_handler = on_signal;
+			sigaddset(&st->blocked, forwarded[i]);
+		}
+		sigaction(forwarded[i], &sa, NULL);
+	}
+	sigaddset(&st->blocked, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &st->blocked, &st->orig);
+}
+
+static void
+signals_restore(struct sigstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaction(forwarded[i], &st->saved[i], NULL);
+	sigprocmask(SIG_SETMASK, &st->orig, NULL);
+}
+
+/* In the child: restore signals, wire descriptors, close the rest, exec. */
+static void
+child(struct run *r, char **envp, struct pipes *p, struct sigstate *st)
+{
+	int e, in = r->in ? p->in[0] : p->devnull;
+
+	signals_restore(st);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(in_fd, 0) < 0 ||
-	    (out_fd >= 0 && dup2(out_fd, 1) < 0) ||
-	    (err_fd >= 0 && dup2(err_fd, 2) < 0))
+	if (!r->foreground)
+		setpgid(0, 0);
+	if (dup2(in, 0) < 0 || (r->capture_out && dup2(p->out[1], 1) < 0) ||
+	    (r->capture_err && dup2(p->err[1], 2) < 0))
 		goto fail;
-	if (errpipe != 3 && dup2(errpipe, 3) < 0)
+	if (p->exec_err[1] != 3 && dup2(p->exec_err[1], 3) < 0)
 		goto fail;
 	fcntl(3, F_SETFD, FD_CLOEXEC);
 	syscall(SYS_close_range, 4, ~0U, 0);
@@ -112,170 +143,197 @@ fail:
 	_exit(127);
 }
 
-static int
-set_nonblock(int fd)
+static void
+close_fd(int *fd)
 {
-	return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
-/* Moves data between the child's pipes until they close or time runs out;
- * closes every descriptor it was given before returning. */
+static void
+pipes_close(struct pipes *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		close_fd(&p->in[i]);
+		close_fd(&p->out[i]);
+		close_fd(&p->err[i]);
+		close_fd(&p->exec_err[i]);
+	}
+	close_fd(&p->devnull);
+}
+
 static int
-pump(struct run *r, int in_w, int out_r, int err_r, long long deadline)
+pipes_open(const struct run *r, struct pipes *p)
+{
+	if (pipe2(p->exec_err, O_CLOEXEC) < 0 ||
+	    (r->in && pipe2(p->in, O_CLOEXEC) < 0) ||
+	    (r->capture_out && pipe2(p->out, O_CLOEXEC) < 0) ||
+	    (r->capture_err && pipe2(p->err, O_CLOEXEC) < 0) ||
+	    (!r->in && (p->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0))
+		return err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
+	if (r->in)
+		fcntl(p->in[1], F_SETFL, fcntl(p->in[1], F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+/* Feeds stdin and drains stdout/stderr until they close, the deadline
+ * passes (-E_TIMEOUT) or a forwarded signal arrives (-E_CANCELLED). */
+static int
+pump(struct run *r, struct pipes *p, long long deadline, const sigset_t *waitmask)
 {
 	size_t in_off = 0;
 	char tmp[65536];
 
-	while (in_w >= 0 || out_r >= 0 || err_r >= 0) {
-		struct pollfd p[3];
-		int n = 0, timeout = -1, i;
+	while (p->in[1] >= 0 || p->out[0] >= 0 || p->err[0] >= 0) {
+		struct pollfd fds[3];
+		struct timespec ts, *tsp = NULL;
+		int n = 0, i;
 
-		if (in_w >= 0)
-			p[n++] = (struct pollfd){ in_w, POLLOUT, 0 };
-		if (out_r >= 0)
-			p[n++] = (struct pollfd){ out_r, POLLIN, 0 };
-		if (err_r >= 0)
-			p[n++] = (struct pollfd){ err_r, POLLIN, 0 };
+		if (caught)
+			return -E_CANCELLED;
+		if (p->in[1] >= 0)
+			fds[n++] = (struct pollfd){ p->in[1], POLLOUT, 0 };
+		if (p->out[0] >= 0)
+			fds[n++] = (struct pollfd){ p->out[0], POLLIN, 0 };
+		if (p->err[0] >= 0)
+			fds[n++] = (struct pollfd){ p->err[0], POLLIN, 0 };
 		if (deadline) {
 			long long left = deadline - now_ms();
 
-			if (left <= 0) {
-				for (i = 0; i < n; i++)
-					close(p[i].fd);
+			if (left <= 0)
 				return -E_TIMEOUT;
-			}
-			timeout = (int)left;
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000;
+			tsp = &ts;
 		}
-		if (caught) {
-			for (i = 0; i < n; i++)
-				close(p[i].fd);
-			return -E_CANCELLED;
-		}
-		if (poll(p, (nfds_t)n, timeout) < 0) {
+		if (ppoll(fds, (nfds_t)n, tsp, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
-			for (i = 0; i < n; i++)
-				close(p[i].fd);
-			return -E_IO;
+			return err_set(-E_IO, "waiting for '%s': %s", r->argv.v[0], strerror(errno));
 		}
 		for (i = 0; i < n; i++) {
 			ssize_t got;
 
-			if (!p[i].revents)
+			if (!fds[i].revents)
 				continue;
-			if (p[i].fd == in_w) {
-				got = write(in_w, r->in + in_off, r->in_len - in_off);
+			if (fds[i].fd == p->in[1]) {
+				got = write(p->in[1], r->in + in_off, r->in_len - in_off);
 				if (got > 0)
 					in_off += (size_t)got;
-				if (got < 0 && errno == EAGAIN)
-					continue;
-				if (got < 0 || in_off == r->in_len) {
-					close(in_w);
-					in_w = -1;
-				}
+				/* EPIPE: the child closed its stdin; that is its business */
+				if ((got < 0 && errno != EAGAIN && errno != EINTR) ||
+				    in_off == r->in_len)
+					close_fd(&p->in[1]);
 				continue;
 			}
-			got = read(p[i].fd, tmp, sizeof(tmp));
+			got = read(fds[i].fd, tmp, sizeof(tmp));
 			if (got < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (got <= 0) {
-				close(p[i].fd);
-				if (p[i].fd == out_r)
-					out_r = -1;
-				else
-					err_r = -1;
+				close_fd(fds[i].fd == p->out[0] ? &p->out[0] : &p->err[0]);
 				continue;
 			}
-			/* A full capped buffer keeps draining but stops growing. */
-			buf_add(p[i].fd == out_r ? &r->out : &r->err, tmp, (size_t)got);
+			/* a capped buffer keeps draining the pipe but stops growing */
+			buf_add(fds[i].fd == p->out[0] ? &r->out : &r->err, tmp, (size_t)got);
 		}
 	}
 	return 0;
 }
 
+/* Waits for pid; after grace_ms (0: forever) kills target with SIGKILL. */
+static void
+wait_child(pid_t pid, pid_t target, int *wstatus, long long grace_ms)
+{
+	long long until = grace_ms ? now_ms() + grace_ms : 0;
+	pid_t got;
+
+	for (;;) {
+		got = waitpid(pid, wstatus, until ? WNOHANG : 0);
+		if (got == pid || (got < 0 && errno != EINTR))
+			return;
+		if (until && now_ms() >= until) {
+			kill(target, SIGKILL);
+			until = 0;
+		} else if (until) {
+			usleep(10000);
+		}
+	}
+}
+
+/* Waits for the child after pump(); kills it (its group, unless it is in
+ * the foreground) when pump gave up. A signal sent to slipway is passed on,
+ * then slipway dies of it too. */
+static int
+reap(struct run *r, pid_t pid, int rc, struct sigstate *st)
+{
+	pid_t target = r->foreground ? pid : -pid;
+	int wstatus = 0;
+
+	if (rc == -E_TIMEOUT)
+		kill(target, SIGKILL);
+	else if (rc == -E_CANCELLED)
+		kill(target, caught);
+	wait_child(pid, target, &wstatus, rc == -E_CANCELLED ? 5000 : 0);
+	if (caught) {
+		int sig = caught;
+
+		if (!r->foreground)
+			kill(-pid, SIGKILL);	/* whatever of the group outlived it */
+		signals_restore(st);
+		raise(sig);
+	}
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	if (rc == -E_TIMEOUT)
+		return err_set(-E_TIMEOUT, "'%s' timed out after %u ms", r->argv.v[0],
+		    r->timeout_ms);
+	return rc;
+}
+
 int
 run_exec(struct run *r)
 {
+	struct pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, -1 };
 	struct strvec envp = STRVEC_INIT;
-	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	int ep[2] = { -1, -1 }, devnull = -1, rc = 0, wstatus, e = 0;
-	long long deadline = 0;
-	struct sigaction saved[4];
+	struct sigstate st;
+	int rc, e = 0;
 	pid_t pid;
 
 	if (!r->argv.nr)
 		return err_set(-E_GENERIC, "run: empty command");
+	if (r->foreground && r->timeout_ms)
+		return err_set(-E_GENERIC, "run: a foreground child has no timeout");
 	build_env(r, &envp);
-	if (pipe2(ep, O_CLOEXEC) < 0 ||
-	    (r->in && pipe2(inp, O_CLOEXEC) < 0) ||
-	    (r->capture_out && pipe2(outp, O_CLOEXEC) < 0) ||
-	    (r->capture_err && pipe2(errp, O_CLOEXEC) < 0) ||
-	    (!r->in && (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)) {
-		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
+	if ((rc = pipes_open(r, &p)) < 0)
 		goto out;
-	}
-	caught = 0;
-	forward_signals(1, saved);
+	signals_take(r, &st);
 	pid = fork();
 	if (pid < 0) {
-		forward_signals(0, saved);
 		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
+		signals_restore(&st);
 		goto out;
 	}
 	if (pid == 0)
-		child(r, envp.v, r->in ? inp[0] : devnull,
-		    r->capture_out ? outp[1] : -1, r->capture_err ? errp[1] : -1, ep[1]);
-	setpgid(pid, pid);
-	close(ep[1]);
-	ep[1] = -1;
-	if (r->in) {
-		close(inp[0]);
-		inp[0] = -1;
-		set_nonblock(inp[1]);
-	}
-	if (r->capture_out) {
-		close(outp[1]);
-		outp[1] = -1;
-	}
-	if (r->capture_err) {
-		close(errp[1]);
-		errp[1] = -1;
-	}
-	if (r->timeout_ms)
-		deadline = now_ms() + r->timeout_ms;
-	rc = pump(r, r->in ? inp[1] : -1, outp[0], errp[0], deadline);
-	inp[1] = outp[0] = errp[0] = -1;	/* pump closed them, or we do below */
-	if (rc == -E_TIMEOUT)
-		kill(-pid, SIGKILL);
-	if (rc == -E_CANCELLED)
-		kill(-pid, caught);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		if (caught)
-			kill(-pid, caught);
-	if (caught) {
-		int sig = caught;
-
-		forward_signals(0, saved);
-		kill(-pid, SIGKILL);	/* whatever of the group outlived the signal */
-		raise(sig);
-	}
-	forward_signals(0, saved);
-	if (read(ep[0], &e, sizeof(e)) == sizeof(e)) {
+		child(r, envp.v, &p, &st);
+	if (!r->foreground)
+		setpgid(pid, pid);
+	close_fd(&p.exec_err[1]);
+	close_fd(&p.in[0]);
+	close_fd(&p.out[1]);
+	close_fd(&p.err[1]);
+	rc = pump(r, &p, r->timeout_ms ? now_ms() + r->timeout_ms : 0, &st.orig);
+	close_fd(&p.in[1]);
+	close_fd(&p.out[0]);
+	close_fd(&p.err[0]);
+	rc = reap(r, pid, rc, &st);
+	signals_restore(&st);
+	if (read(p.exec_err[0], &e, sizeof(e)) == sizeof(e))
 		rc = err_set(e == ENOENT ? -E_NOTFOUND : -E_IO, "cannot run '%s': %s",
 		    r->argv.v[0], strerror(e));
-		goto out;
-	}
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	if (rc == -E_TIMEOUT)
-		rc = err_set(-E_TIMEOUT, "'%s' timed out after %u ms", r->argv.v[0],
-		    r->timeout_ms);
-	else if (rc < 0)
-		rc = err_set(rc, "running '%s': %s", r->argv.v[0], strerror(errno));
 out:
-	for (int *fd = (int[]){ inp[0], inp[1], outp[0], outp[1], errp[0], errp[1],
-	    ep[0], ep[1], devnull, -2 }; *fd != -2; fd++)
-		if (*fd >= 0)
-			close(*fd);
+	pipes_close(&p);
 	strvec_clear(&envp);
 	return rc;
 }

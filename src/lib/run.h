@@ -9,9 +9,17 @@
  * A child process: argv (never a shell string built from data), an explicit
  * environment, a working directory, stdin from the given bytes or
  * /dev/null, every other descriptor closed, stdout/stderr captured into the
- * buffers or passed through, and a timeout that kills the whole process
- * group. Initialise with RUN_INIT, fill in, call run_exec(), read status,
- * then run_release().
+ * buffers or passed through. Initialise with RUN_INIT, fill in, call
+ * run_exec(), read status, then run_release().
+ *
+ * Two ways to run:
+ *  - in its own process group (the default): a timeout, or a SIGINT, SIGTERM,
+ *    SIGHUP or SIGQUIT sent to slipway, kills the child's whole group
+ *    (daemons it forked included); slipway then dies of the same signal.
+ *  - foreground = 1, for git talking to a remote: the child shares our
+ *    process group and terminal, so ssh and credential helpers can prompt
+ *    and Ctrl-C reaches it directly; like system(3), slipway ignores SIGINT
+ *    and SIGQUIT until it has ended, then reports what happened. No timeout.
  */
 struct run {
 	struct strvec argv;
@@ -26,12 +34,13 @@ struct run {
 	int capture_err;	/* 1: stderr into err; 0: inherit */
 	struct buf out;
 	struct buf err;
-	unsigned timeout_ms;	/* 0: none */
+	unsigned timeout_ms;	/* 0: none; own process group only */
+	int foreground;		/* 1: share our process group and terminal */
 	int status;		/* exit status, or 128+signal */
 };
 
-#define RUN_INIT { STRVEC_INIT, STRVEC_INIT, 0, NULL, NULL, 0, 0, 0, \
-	BUF_INIT, BUF_INIT, 0, -1 }
+#define RUN_INIT { .argv = STRVEC_INIT, .env = STRVEC_INIT, .out = BUF_INIT, \
+	.err = BUF_INIT, .status = -1 }
 
 /*
  * Runs the process to completion. Returns 0 when it ran (whatever its exit

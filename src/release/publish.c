@@ -7,32 +7,56 @@
 #include "lib/err.h"
 #include "lib/util.h"
 
-/* Writes the bumped blob of one version file and describes its tree update. */
+/* Writes the bumped blob of path — every version file of the plan that
+ * lives in it, applied one after another — and describes its tree update. */
 static int
-bump_file(struct repo *r, struct release_plan *plan, git_tree *merged,
-    const struct release_file *f, git_tree_update *u)
+bump_path(struct repo *r, struct release_plan *plan, git_tree *merged, const char *path,
+    git_tree_update *u)
 {
-	struct buf data = BUF_INIT, out = BUF_INIT;
+	struct buf data = BUF_INIT, out = BUF_INIT, tmp;
 	git_tree_entry *ent = NULL;
+	size_t i;
 	int rc;
 
-	if (git_tree_entry_bypath(&ent, merged, f->spec.path) < 0)
-		return repo_error(-E_NOTFOUND, "finding '%s'", f->spec.path);
-	if ((rc = repo_read_in_tree(r, &plan->merged_tree, f->spec.path, &data)) < 0 ||
-	    (rc = vfile_set(&f->spec, data.ptr, data.len, plan->version, &out)) < 0)
+	if (git_tree_entry_bypath(&ent, merged, path) < 0)
+		return repo_error(-E_NOTFOUND, "finding '%s'", path);
+	if ((rc = repo_read_in_tree(r, &plan->merged_tree, path, &data)) < 0)
 		goto out;
-	if (git_blob_create_from_buffer(&u->id, r->git, out.ptr, out.len) < 0) {
-		rc = repo_error(-E_GENERIC, "writing '%s'", f->spec.path);
+	for (i = 0; i < plan->nfiles; i++) {
+		if (strcmp(plan->files[i].spec.path, path))
+			continue;
+		buf_reset(&out);
+		if ((rc = vfile_set(&plan->files[i].spec, data.ptr, data.len, plan->version,
+		    &out)) < 0)
+			goto out;
+		tmp = data;
+		data = out;
+		out = tmp;
+	}
+	if (git_blob_create_from_buffer(&u->id, r->git, data.ptr, data.len) < 0) {
+		rc = repo_error(-E_GENERIC, "writing '%s'", path);
 		goto out;
 	}
 	u->action = GIT_TREE_UPDATE_UPSERT;
 	u->filemode = git_tree_entry_filemode(ent);
-	u->path = f->spec.path;
+	u->path = path;
 out:
 	git_tree_entry_free(ent);
 	buf_release(&data);
 	buf_release(&out);
 	return rc;
+}
+
+/* Whether files[i] is the first version file naming its path. */
+static int
+first_of_path(const struct release_plan *plan, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(plan->files[j].spec.path, plan->files[i].spec.path))
+			return 0;
+	return 1;
 }
 
 /* Builds the release tree: the merged tree with every version file bumped. */
@@ -41,7 +65,7 @@ build_tree(struct repo *r, struct release_plan *plan, git_oid *tree_id)
 {
 	git_tree_update *ups = xcalloc(plan->nfiles, sizeof(*ups));
 	git_tree *merged = NULL;
-	size_t i;
+	size_t i, n = 0;
 	int rc = 0;
 
 	if (git_tree_lookup(&merged, r->git, &plan->merged_tree) < 0) {
@@ -49,9 +73,10 @@ build_tree(struct repo *r, struct release_plan *plan, git_oid *tree_id)
 		goto out;
 	}
 	for (i = 0; i < plan->nfiles; i++)
-		if ((rc = bump_file(r, plan, merged, &plan->files[i], &ups[i])) < 0)
+		if (first_of_path(plan, i) &&
+		    (rc = bump_path(r, plan, merged, plan->files[i].spec.path, &ups[n++])) < 0)
 			goto out;
-	if (git_tree_create_updated(tree_id, r->git, merged, plan->nfiles, ups) < 0)
+	if (git_tree_create_updated(tree_id, r->git, merged, n, ups) < 0)
 		rc = repo_error(-E_GENERIC, "writing the release tree");
 out:
 	git_tree_free(merged);
@@ -115,10 +140,10 @@ advance_branch(struct repo *r, struct release_plan *plan, const char *refname,
 	at = git_reference_target(ref);
 	if (!at || git_oid_equal(at, &plan->commit))
 		goto out;
-	if (!git_graph_descendant_of(r->git, &plan->commit, at)) {
+	if (git_graph_descendant_of(r->git, &plan->commit, at) != 1) {
 		strvec_pushf(&plan->notes, "your local '%s' has commits that are not on '%s'; "
 		    "left as it is", name, label);
-	} else if (git_branch_is_checked_out(ref) == 1) {
+	} else if (git_branch_is_checked_out(ref) != 0) {
 		strvec_pushf(&plan->notes, "'%s' is checked out, so it was left behind; update it "
 		    "with: git merge --ff-only %s", name, label);
 	} else if (git_reference_set_target(&moved, ref, &plan->commit, reflog) < 0) {
@@ -163,6 +188,55 @@ update_local(struct repo *r, struct release_plan *plan)
 	buf_release(&track);
 }
 
+/*
+ * After a push that failed without a verdict: reads the remote to learn
+ * what happened. All refs moved: 0, with a note. None moved: the push's
+ * error (-E_INTERRUPTED after Ctrl-C, else -E_REMOTE), saying nothing was
+ * pushed. Anything else: -E_REMOTE describing each ref.
+ */
+static int
+check_pushed(struct repo *r, struct release_plan *plan, const struct push_update *u, size_t n)
+{
+	struct remote_refs now = REMOTE_REFS_INIT;
+	struct buf why = BUF_INIT, state = BUF_INIT;
+	size_t i, moved = 0, kept = 0;
+	int rc, was_int = strstr(err_msg(), "interrupted") != NULL;
+
+	buf_puts(&why, err_msg());
+	if (remote_list(r, plan->remote, &now) < 0) {
+		rc = err_set(-E_REMOTE, "%s, and '%s' cannot be read to learn what it did: %s",
+		    why.ptr, plan->remote, err_msg());
+		err_hint("look with: git ls-remote %s", plan->remote);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const git_oid *at = remote_refs_get(&now, u[i].dst);
+
+		if (at && git_oid_equal(at, &u[i].new_oid))
+			moved++;
+		else if ((!at && git_oid_is_zero(&u[i].expect)) ||
+		    (at && git_oid_equal(at, &u[i].expect)))
+			kept++;
+		buf_printf(&state, "\n    %s: %s", u[i].dst, at ? repo_short(at) : "(none)");
+	}
+	if (moved == n) {
+		strvec_pushf(&plan->notes, "%s, but '%s' has all of the release", why.ptr,
+		    plan->remote);
+		rc = 0;
+	} else if (kept == n) {
+		rc = err_set(was_int ? -E_INTERRUPTED : -E_REMOTE, "%s; nothing was pushed",
+		    why.ptr);
+	} else {
+		rc = err_set(-E_REMOTE, "%s, and '%s' now holds:%s", why.ptr, plan->remote,
+		    state.ptr);
+	}
+out:
+	remote_refs_release(&now);
+	buf_release(&why);
+	buf_release(&state);
+	return rc;
+}
+
 int
 release_publish(struct repo *r, struct release_plan *plan)
 {
@@ -181,6 +255,8 @@ release_publish(struct repo *r, struct release_plan *plan)
 	git_oid_cpy(&u[2].new_oid, &plan->tag_object);
 	u[2].dst = tagref.ptr;
 	rc = remote_push_atomic(r, plan->remote, u, 3);
+	if (rc == -E_UNSURE)
+		rc = check_pushed(r, plan, u, 3);
 	if (rc == -E_STALE)
 		err_hint("someone pushed to '%s' meanwhile; rerun 'slipway release' to release "
 		    "what is there now", plan->remote);

@@ -116,6 +116,11 @@ read_version_files(struct release_plan *plan)
 	config_get_all(plan->cfg, "release.version-file", &vals);
 	plan->files = xcalloc(vals.nr, sizeof(*plan->files));
 	for (i = 0; i < vals.nr; i++) {
+		if (strvec_find(&vals, vals.v[i]) != (int)i) {
+			rc = err_set(-E_CONFIG, "%s: release.version-file '%s' is listed twice",
+			    PROJECT_CONF, vals.v[i]);
+			break;
+		}
 		if ((rc = vfile_spec_parse(&plan->files[i].spec, vals.v[i])) < 0)
 			break;
 		plan->nfiles++;
@@ -203,13 +208,20 @@ read_current(struct repo *r, struct release_plan *plan)
 	rc = version_in_tree(r, git_commit_tree_id(c), spec, plan->production_label, &text);
 	git_commit_free(c);
 	if (rc == -E_NOTFOUND) {
-		strvec_pushf(&plan->notes, "'%s' has no version in '%s' yet; any version will do",
-		    plan->production_label, spec->path);
 		err_clear();
+		version_from_tags(plan);
+		if (plan->has_current)
+			strvec_pushf(&plan->notes, "'%s' has no version in '%s' yet; the newest "
+			    "release tag, '%s', gives the current version", plan->production_label,
+			    spec->path, plan->current_from);
+		else
+			strvec_pushf(&plan->notes, "'%s' has no version in '%s' and there is no "
+			    "release tag yet; any version will do", plan->production_label,
+			    spec->path);
 		return 0;
 	}
 	if (rc < 0)
-		return rc;
+		return err_wrap(rc, "reading the current version on '%s'", plan->production_label);
 	if ((rc = semver_parse(&plan->current, text)) < 0) {
 		err_set(rc, "'%s' on '%s' holds '%s', which is not a semantic version",
 		    spec->path, plan->production_label, text);

@@ -104,14 +104,16 @@ test_expect_success 'a pre-receive hook that declines the push' '
 	test_grep "released 1.5.0" out
 '
 
-test_expect_success 'setup: a git whose push hangs in a grandchild' '
+test_expect_success 'setup: a git whose push hangs' '
 	(cd work && git fetch -q && git merge -q --ff-only origin/staging && test_commit w3 w3.txt &&
 	 git push -q origin HEAD:staging) &&
 	real=$(command -v git) &&
 	mkdir -p slow &&
 	cat >slow/git <<-EOS &&
 	#!/bin/sh
-	if [ "\$1" = push ]; then sleep 30 & echo \$! >"$TRASH/sleep.pid"; wait; fi
+	for a in "\$@"; do
+		[ "\$a" = push ] && echo \$\$ >"$TRASH/push.pid" && exec sleep 30
+	done
 	exec "$real" "\$@"
 	EOS
 	chmod +x slow/git
@@ -129,29 +131,72 @@ wait_for() {
 	test -s "$1"
 }
 
-test_expect_success 'Ctrl-C on the terminal during the push stops git and all it started' '
-	rm -f sleep.pid &&
-	refs_snapshot origin.git >before.remote || exit 1
-	{ wait_for sleep.pid && printf "\003" && sleep 1; } |
+test_expect_success 'Ctrl-C on the terminal during the push: git stops, nothing pushed, 130' '
+	rm -f push.pid &&
+	refs_snapshot origin.git >before.remote &&
+	refs_snapshot work >before.local || exit 1
+	{ wait_for push.pid && printf "\003" && sleep 1; } |
 		script -qec "cd work && PATH=$TRASH/slow:\$PATH exec $SLIPWAY release 1.6.0 --yes" /dev/null >out 2>&1
 	rc=$?
-	echo "exit $rc" &&
 	test "$rc" = 130 &&
-	sleep 0.3 && gone sleep.pid &&
+	test_grep "the push to .origin. was interrupted; nothing was pushed" out &&
+	gone push.pid &&
+	refs_snapshot origin.git >after.remote &&
+	refs_snapshot work >after.local &&
+	test_cmp before.remote after.remote &&
+	test_cmp before.local after.local
+'
+
+test_expect_success 'SIGTERM to slipway during the push: passed on to git, then 143' '
+	rm -f push.pid &&
+	refs_snapshot origin.git >before.remote || exit 1
+	(cd work && PATH="$TRASH/slow:$PATH" exec "$SLIPWAY" release 1.6.0 --yes >../out 2>../err) &
+	pid=$!
+	wait_for push.pid && kill -TERM $pid || exit 1
+	wait $pid
+	rc=$?
+	test "$rc" = 143 &&
+	sleep 0.2 && gone push.pid &&
 	refs_snapshot origin.git >after.remote &&
 	test_cmp before.remote after.remote
 '
 
-test_expect_success 'SIGTERM during the push: the same, and slipway dies of it' '
-	rm -f sleep.pid &&
-	refs_snapshot origin.git >before.remote || exit 1
-	(cd work && PATH="$TRASH/slow:$PATH" exec "$SLIPWAY" release 1.6.0 --yes >../out 2>../err) &
-	pid=$!
-	wait_for sleep.pid && kill -TERM $pid || exit 1
-	wait $pid
-	rc=$?
-	test "$rc" = 143 &&
-	sleep 0.3 && gone sleep.pid &&
+test_expect_success 'a push that lands but loses its report: slipway looks, and finishes' '
+	real=$(command -v git) &&
+	mkdir -p lossy &&
+	cat >lossy/git <<-EOS &&
+	#!/bin/sh
+	for a in "\$@"; do
+		if [ "\$a" = push ]; then "$real" "\$@" >/dev/null 2>&1; echo "fatal: the remote end hung up" >&2; exit 128; fi
+	done
+	exec "$real" "\$@"
+	EOS
+	chmod +x lossy/git &&
+	env PATH="$TRASH/lossy:$PATH" "$SLIPWAY" -C work release 1.6.0 --yes >out 2>err &&
+	test_grep "but .origin. has all of the release" err &&
+	test_grep "released 1.6.0" out &&
+	test "$(git -C work rev-parse indra-1.6.0)" = "$(git -C origin.git rev-parse indra-1.6.0)" &&
+	test "$(git -C work rev-parse origin/master)" = "$(git -C origin.git rev-parse master)"
+'
+
+test_expect_success 'a push that fails without a verdict and pushed nothing: exit 4, says so' '
+	(cd work && git fetch -q && git merge -q --ff-only origin/staging && test_commit w4 w4.txt &&
+	 git push -q origin HEAD:staging) &&
+	real=$(command -v git) &&
+	mkdir -p broken &&
+	cat >broken/git <<-EOS &&
+	#!/bin/sh
+	for a in "\$@"; do
+		[ "\$a" = push ] && { echo "fatal: unable to access the remote" >&2; exit 128; }
+	done
+	exec "$real" "\$@"
+	EOS
+	chmod +x broken/git &&
+	refs_snapshot origin.git >before.remote &&
+	test_expect_code 4 env PATH="$TRASH/broken:$PATH" "$SLIPWAY" -C work release 1.7.0 --yes >out 2>err &&
+	test_grep "failed (git exited 128)" err &&
+	test_grep "unable to access the remote" err &&
+	test_grep "nothing was pushed" err &&
 	refs_snapshot origin.git >after.remote &&
 	test_cmp before.remote after.remote
 '
