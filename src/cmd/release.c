@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "lib/err.h"
+#include "lib/util.h"
 #include "release/release.h"
 
 static const char usage[] =
@@ -30,13 +31,13 @@ ask_version(const struct release_plan *plan)
 	line = prompt_line("version (or patch, minor, major) [%s]: ", next.v[0]);
 	if (line && (!*line || !strcmp(line, "patch"))) {
 		free(line);
-		line = strdup(next.v[0]);
+		line = xstrdup(next.v[0]);
 	} else if (line && !strcmp(line, "minor")) {
 		free(line);
-		line = strdup(next.v[1]);
+		line = xstrdup(next.v[1]);
 	} else if (line && !strcmp(line, "major")) {
 		free(line);
-		line = strdup(next.v[2]);
+		line = xstrdup(next.v[2]);
 	}
 	strvec_clear(&next);
 	return line;

@@ -140,6 +140,25 @@ init_detect(struct repo *r, struct init_facts *f)
 	return 0;
 }
 
+/* Appends s as a slipway.conf value: quoted and escaped when it holds
+ * anything the parser would read otherwise; control characters dropped. */
+static void
+put_value(struct buf *o, const char *s)
+{
+	int quote = !*s || strpbrk(s, ";#\"\\") || *s == ' ' || s[strlen(s) - 1] == ' ';
+
+	if (quote)
+		buf_putc(o, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(o, '\\');
+		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			buf_putc(o, *s);
+	}
+	if (quote)
+		buf_putc(o, '"');
+}
+
 void
 init_render(const struct init_facts *f, struct buf *o)
 {
@@ -148,9 +167,10 @@ init_render(const struct init_facts *f, struct buf *o)
 	buf_printf(o, "# slipway.conf - how slipway runs this repository's release workflow.\n"
 	    "# git-config syntax; see docs/config.md. Commit this file: slipway reads it\n"
 	    "# from the commit it works on (a release reads it from the staging head).\n\n");
-	buf_printf(o, "[project]\n\tname = %s\n"
-	    "\t# the remote slipway reads and pushes (--remote overrides)\n"
-	    "\tremote = origin\n\n", f->name);
+	buf_puts(o, "[project]\n\tname = ");
+	put_value(o, f->name);
+	buf_puts(o, "\n\t# the remote slipway reads and pushes (--remote overrides)\n"
+	    "\tremote = origin\n\n");
 	buf_printf(o, "[branches]\n"
 	    "\t# features merge into staging; a release merges staging into production\n"
 	    "\tstaging = %s%s\n\tproduction = %s%s\n\n", f->staging,

@@ -115,4 +115,14 @@ test_expect_success 'init in a bare repository: exit 2, nothing written' '
 	test_cmp before after
 '
 
+test_expect_success 'a folder name with quotes, backslashes and semicolons stays readable' '
+	mkdir -p "odd/we\"b\\app;v2" &&
+	(cd "odd/we\"b\\app;v2" && git init -q && "$SLIPWAY" init >/dev/null &&
+	 git config -f slipway.conf project.name >../name &&
+	 test_expect_code 2 "$SLIPWAY" status 2>../err) &&
+	printf "%s\n" "we\"b\\app;v2" >expect &&
+	test_cmp expect odd/name &&
+	test_grep "remote .origin. does not exist" odd/err
+'
+
 test_done
