@@ -26,7 +26,7 @@ struct pipes {
 
 /* Signal state while a child runs: what we changed, and what arrived. */
 struct sigstate {
-	struct sigaction saved[4];
+	struct sigaction saved[4], pipe;
 	sigset_t blocked, orig;
 };
 
@@ -79,7 +79,7 @@ now_ms(void)
  * Terminating signals are caught (unless ignored) and blocked outside
  * ppoll, so one can't slip in unnoticed; for a foreground child SIGINT and
  * SIGQUIT are ignored instead, since the terminal delivers them to it too.
- * SIGPIPE is blocked, so a child that stops reading its stdin can't kill us.
+ * SIGPIPE is ignored, so a child that stops reading its stdin can't kill us.
  */
 static void
 signals_take(const struct run *r, struct sigstate *st)
@@ -103,7 +103,8 @@ signals_take(const struct run *r, struct sigstate *st)
 		}
 		sigaction(forwarded[i], &sa, NULL);
 	}
-	sigaddset(&st->blocked, SIGPIPE);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &st->pipe);
 	sigprocmask(SIG_BLOCK, &st->blocked, &st->orig);
 }
 
@@ -114,6 +115,7 @@ signals_restore(struct sigstate *st)
 
 	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &st->saved[i], NULL);
+	sigaction(SIGPIPE, &st->pipe, NULL);
 	sigprocmask(SIG_SETMASK, &st->orig, NULL);
 }
 
@@ -124,7 +126,6 @@ child(struct run *r, char **envp, struct pipes *p, struct sigstate *st)
 	int e, in = r->in ? p->in[0] : p->devnull;
 
 	signals_restore(st);
-	signal(SIGPIPE, SIG_DFL);
 	if (!r->foreground)
 		setpgid(0, 0);
 	if (dup2(in, 0) < 0 || (r->capture_out && dup2(p->out[1], 1) < 0) ||

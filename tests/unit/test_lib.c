@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -220,6 +221,51 @@ test_run_timeout_kills_group(void **state)
 	err_clear();
 }
 
+static void
+test_run_child_ignoring_stdin(void **state)
+{
+	struct run r = RUN_INIT;
+	size_t n = 1 << 20;
+	char *big = calloc(n, 1);
+
+	(void)state;
+	/* without SIGPIPE handled, writing the rest would kill the test */
+	strvec_pushl(&r.argv, "true", NULL);
+	r.in = big;
+	r.in_len = n;
+	assert_int_equal(run_exec(&r), 0);
+	assert_int_equal(r.status, 0);
+	run_release(&r);
+	free(big);
+}
+
+static void
+test_run_process_groups(void **state)
+{
+	struct run own = RUN_INIT, fg = RUN_INIT;
+	char ours[32];
+
+	(void)state;
+	snprintf(ours, sizeof(ours), "%ld\n", (long)getpgrp());
+	strvec_pushl(&own.argv, "sh", "-c", "ps -o pgid= -p $$ | tr -d \" \"", NULL);
+	own.capture_out = 1;
+	assert_int_equal(run_exec(&own), 0);
+	assert_string_not_equal(own.out.ptr, ours);
+	strvec_pushl(&fg.argv, "sh", "-c", "ps -o pgid= -p $$ | tr -d \" \"", NULL);
+	fg.capture_out = 1;
+	fg.foreground = 1;
+	assert_int_equal(run_exec(&fg), 0);
+	assert_string_equal(fg.out.ptr, ours);
+	run_release(&own);
+	run_release(&fg);
+	fg.foreground = 1;
+	fg.timeout_ms = 10;
+	strvec_push(&fg.argv, "true");
+	assert_int_equal(run_exec(&fg), -E_GENERIC);	/* no timeout in the foreground */
+	run_release(&fg);
+	err_clear();
+}
+
 int
 main(void)
 {
@@ -233,6 +279,8 @@ main(void)
 		cmocka_unit_test(test_run_stdin_is_devnull_and_fds_closed),
 		cmocka_unit_test(test_run_missing_program),
 		cmocka_unit_test(test_run_timeout_kills_group),
+		cmocka_unit_test(test_run_child_ignoring_stdin),
+		cmocka_unit_test(test_run_process_groups),
 	};
 
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
