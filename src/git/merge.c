@@ -6,8 +6,8 @@
 #include "lib/err.h"
 
 int
-merge_commits(struct repo *r, const git_oid *ours, const git_oid *theirs,
-    git_oid *tree, struct strvec *conflicts)
+merge_commits(struct repo *r, const struct quarantine *q, const git_oid *ours,
+    const git_oid *theirs, git_oid *tree, struct strvec *conflicts)
 {
 	struct run cmd = RUN_INIT;
 	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
@@ -19,6 +19,7 @@ merge_commits(struct repo *r, const git_oid *ours, const git_oid *theirs,
 	repo_git_cmd(r, &cmd);
 	strvec_pushl(&cmd.argv, "merge-tree", "--write-tree", "--name-only", "--no-messages",
 	    "-z", a, b, NULL);
+	quarantine_env_write(q, &cmd);
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) < 0)
 		goto out;

@@ -207,7 +207,8 @@ push_verdict(const char *name, const struct run *cmd)
 }
 
 int
-remote_push_atomic(struct repo *r, const char *name, const struct push_update *u, size_t n)
+remote_push_atomic(struct repo *r, const struct quarantine *q, const char *name,
+    const struct push_update *u, size_t n)
 {
 	struct run cmd = RUN_INIT;
 	char hex[GIT_OID_HEXSZ + 1], old[GIT_OID_HEXSZ + 1];
@@ -227,6 +228,7 @@ remote_push_atomic(struct repo *r, const char *name, const struct push_update *u
 		git_oid_tostr(hex, sizeof(hex), &u[i].new_oid);
 		strvec_pushf(&cmd.argv, "%s:%s", hex, u[i].dst);
 	}
+	quarantine_env_read(q, &cmd);
 	cmd.foreground = 1;
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) == 0 && cmd.status)

@@ -2,6 +2,7 @@
 #ifndef SLIPWAY_REMOTE_H
 #define SLIPWAY_REMOTE_H
 
+#include "git/quarantine.h"
 #include "git/repo.h"
 
 /* One advertised ref; name owned. */
@@ -41,7 +42,7 @@ struct push_update {
 };
 
 /*
- * Pushes all updates in one atomic push, each with a lease on its expected
+ * Pushes all updates (objects from the quarantine q) in one atomic push, each with a lease on its expected
  * old value (tags the user's push.followTags would add are not pushed).
  * Returns 0 when every ref moved; -E_STALE when a lease failed or the
  * remote moved (nothing moved); -E_REMOTE when the remote refused it (the
@@ -49,7 +50,7 @@ struct push_update {
  * without a verdict (connection lost, interrupted): the caller must look
  * at the remote to learn what happened.
  */
-int remote_push_atomic(struct repo *r, const char *name,
+int remote_push_atomic(struct repo *r, const struct quarantine *q, const char *name,
     const struct push_update *u, size_t n);
 
 /* The remote-tracking ref for a remote branch per remote.NAME.fetch, or

@@ -254,14 +254,19 @@ release_publish(struct repo *r, struct release_plan *plan)
 	u[1].dst = plan->staging_ref;
 	git_oid_cpy(&u[2].new_oid, &plan->tag_object);
 	u[2].dst = tagref.ptr;
-	rc = remote_push_atomic(r, plan->remote, u, 3);
+	rc = remote_push_atomic(r, &plan->quarantine, plan->remote, u, 3);
 	if (rc == -E_UNSURE)
 		rc = check_pushed(r, plan, u, 3);
 	if (rc == -E_STALE)
 		err_hint("someone pushed to '%s' meanwhile; rerun 'slipway release' to release "
 		    "what is there now", plan->remote);
-	if (rc == 0)
+	if (rc == 0 && quarantine_keep(&plan->quarantine) < 0) {
+		strvec_pushf(&plan->notes, "the release is on '%s', but %s; run 'git fetch %s'",
+		    plan->remote, err_msg(), plan->remote);
+		err_clear();
+	} else if (rc == 0) {
 		update_local(r, plan);
+	}
 	buf_release(&tagref);
 	return rc;
 }
@@ -278,6 +283,7 @@ release_plan_release(struct release_plan *plan)
 	free(plan->staging_label);
 	remote_refs_release(&plan->refs);
 	config_release(&plan->staging_cfg);
+	quarantine_close(&plan->quarantine);
 	strvec_clear(&plan->conflicts);
 	semver_release(&plan->current);
 	free(plan->current_text);

@@ -281,7 +281,10 @@ release_read(struct repo *r, const struct project *p, const char *remote,
 		return rc;
 	if ((rc = read_current(r, plan)) < 0)
 		return rc;
-	rc = merge_commits(r, &plan->master, &plan->staging, &plan->merged_tree, &plan->conflicts);
+	if ((rc = quarantine_open(r, &plan->quarantine)) < 0)
+		return rc;
+	rc = merge_commits(r, &plan->quarantine, &plan->master, &plan->staging,
+	    &plan->merged_tree, &plan->conflicts);
 	if (rc == -E_CONFLICT) {
 		struct buf list = BUF_INIT;
 		size_t i;

@@ -28,6 +28,7 @@ struct release_plan {
 	struct config staging_cfg;		/* slipway.conf at the staging head */
 	const struct config *cfg;		/* staging_cfg, or the local one */
 
+	struct quarantine quarantine;		/* the objects the release makes */
 	git_oid merged_tree;
 	struct strvec conflicts;		/* set when the merge conflicts */
 	size_t ahead;				/* staging commits not on master */
@@ -45,7 +46,8 @@ struct release_plan {
 };
 
 #define RELEASE_PLAN_INIT { .conflicts = STRVEC_INIT, .notes = STRVEC_INIT, \
-	.refs = REMOTE_REFS_INIT, .staging_cfg = CONFIG_INIT }
+	.refs = REMOTE_REFS_INIT, .staging_cfg = CONFIG_INIT, \
+	.quarantine = QUARANTINE_INIT }
 
 /*
  * Step 1 and 3: reads the remote (ls-remote, object-only fetch; no ref,

@@ -82,4 +82,18 @@ test_expect_success 'reading the remote writes no ref and no FETCH_HEAD' '
 	git -C work cat-file -e "$(git -C other rev-parse HEAD)"
 '
 
+test_expect_success 'dry run and status write no object; a release leaves no quarantine' '
+	git -C work fetch -q &&
+	(cd work/.git/objects && find . -type f | sort) >before &&
+	slipway -C work release 2.0.0 --dry-run >out 2>err &&
+	slipway -C work status >out 2>err &&
+	(cd work/.git/objects && find . -type f | sort) >after &&
+	test_cmp before after &&
+	slipway -C work release 2.0.0 --yes >out 2>err &&
+	! ls -d work/.git/objects/slipway-quarantine-* 2>/dev/null &&
+	git -C work cat-file -e indra-2.0.0 &&
+	git -C work fsck --strict --no-dangling 2>fsck.err &&
+	test_must_fail test -s fsck.err
+'
+
 test_done

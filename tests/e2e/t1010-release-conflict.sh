@@ -22,6 +22,7 @@ test_expect_success 'release exits 3, lists every conflicting path, changes noth
 	refs_snapshot work >before.local &&
 	refs_snapshot origin.git >before.remote &&
 	(cd work && find . -path ./.git -prune -o -type f -print | sort | xargs md5sum) >before.files &&
+	(cd work/.git/objects && find . -type f | sort) >before.objects &&
 	test_expect_code 3 slipway -C work release 1.3.0 --yes >out 2>err &&
 	test_grep "conflicts with .origin/master. in 2 files:$" err &&
 	test_grep "^    a.txt$" err &&
@@ -33,7 +34,9 @@ test_expect_success 'release exits 3, lists every conflicting path, changes noth
 	(cd work && find . -path ./.git -prune -o -type f -print | sort | xargs md5sum) >after.files &&
 	test_cmp before.local after.local &&
 	test_cmp before.remote after.remote &&
-	test_cmp before.files after.files
+	test_cmp before.files after.files &&
+	(cd work/.git/objects && find . -type f | sort) >after.objects &&
+	test_cmp before.objects after.objects
 '
 
 test_expect_success 'status reports the conflict without failing' '
