@@ -34,8 +34,11 @@ deps:
 slipway: $(B)/slipway
 	@ln -sf $(B)/slipway slipway
 
+# src/git/tls.c's no-op must be visible to libgit2 (see that file)
+EXPORTS   := -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file
+
 $(B)/slipway: $(B)/src/main.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(EXPORTS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
