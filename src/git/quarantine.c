@@ -72,12 +72,14 @@ quarantine_open(struct repo *r, struct quarantine *q)
 	struct buf b = BUF_INIT;
 	git_odb_backend *be = NULL;
 	git_odb *odb = NULL;
-	int rc = 0;
+	int rc = 0, i;
 
 	buf_printf(&b, "%sobjects", git_repository_commondir(r->git));
 	q->objects = buf_detach(&b, NULL);
 	remove_stale(q->objects);
-	buf_printf(&b, "%s/" QUARANTINE_PREFIX "XXXXXX", q->objects);
+	buf_printf(&b, "%s/" QUARANTINE_PREFIX, q->objects);
+	for (i = 0; i < 6; i++)
+		buf_putc(&b, 'X');	/* the part mkdtemp(3) fills in */
 	if (!mkdtemp(b.ptr)) {
 		rc = err_set(-E_IO, "cannot create '%s': %s", b.ptr, strerror(errno));
 		buf_release(&b);

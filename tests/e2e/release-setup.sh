@@ -92,3 +92,14 @@ tree_snapshot() {
 		find . -name .git -prune -o -type f -exec cksum {} + | sort
 	)
 }
+
+# snap: refs, HEAD and status of work/ and origin.git, before.
+snap() {
+	refs_snapshot work >before && refs_snapshot origin.git >before.remote
+}
+
+# unchanged: the same as snap saw.
+unchanged() {
+	refs_snapshot work >after && test_cmp before after &&
+	refs_snapshot origin.git >after.remote && test_cmp before.remote after.remote
+}

@@ -4,17 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/release-setup.sh"
 
-# snap: refs, HEAD and status of the clone and the remote, before.
-snap() {
-	refs_snapshot work >before && refs_snapshot origin.git >before.remote
-}
-
-# unchanged: the same as snap saw.
-unchanged() {
-	refs_snapshot work >after && test_cmp before after &&
-	refs_snapshot origin.git >after.remote && test_cmp before.remote after.remote
-}
-
 # rel ARGS...: slipway release in work, no terminal, stderr in ./err.
 rel() {
 	(cd work && slipway release "$@" </dev/null >../out 2>../err)

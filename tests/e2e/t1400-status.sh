@@ -4,15 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/release-setup.sh"
 
-# snap / unchanged: refs and status of the clone and the remote.
-snap() {
-	refs_snapshot work >before && refs_snapshot origin.git >before.remote
-}
-unchanged() {
-	refs_snapshot work >after && test_cmp before after &&
-	refs_snapshot origin.git >after.remote && test_cmp before.remote after.remote
-}
-
 test_expect_success 'status on a repository ready to release' '
 	fresh_release_repo && snap &&
 	(cd work && slipway status </dev/null >../out 2>../err) &&
