@@ -150,6 +150,13 @@ remote_fetch_objects(struct repo *r, const char *name, const struct strvec *refn
 	return rc;
 }
 
+/* Whether needle occurs in [s, end). */
+static int
+line_has(const char *s, const char *end, const char *needle)
+{
+	return memmem(s, (size_t)(end - s), needle, strlen(needle)) != NULL;
+}
+
 /* Reads git push --porcelain output: the verdict for the whole push. */
 static int
 push_verdict(const char *name, const struct run *cmd)
@@ -163,9 +170,9 @@ push_verdict(const char *name, const struct run *cmd)
 		const char *ref = memchr(p, ':', n), *sum;
 
 		sum = ref ? memchr(ref, '\t', (size_t)(p + n - ref)) : NULL;
-		if (*p == '!' && sum && !strstr(sum, "atomic push fail")) {
-			if (strstr(sum, "stale info") || strstr(sum, "fetch first") ||
-			    strstr(sum, "non-fast-forward"))
+		if (*p == '!' && sum && !line_has(sum, p + n, "atomic push fail")) {
+			if (line_has(sum, p + n, "stale info") || line_has(sum, p + n, "fetch first") ||
+			    line_has(sum, p + n, "non-fast-forward"))
 				stale = 1;
 			buf_printf(&why, "%s%.*s: %.*s", why.len ? "; " : "",
 			    (int)(sum - ref - 1), ref + 1, (int)(p + n - sum - 1), sum + 1);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/err.h"
 #include "lib/util.h"
@@ -183,8 +184,12 @@ signature_from_git(struct repo *repo, const char *who, git_signature **out)
 	offset = (int)((tz / 100) * 60 + (tz % 100));
 	lt[-1] = '\0';
 	*gt = '\0';
-	if (git_signature_new(out, r.out.ptr, lt + 1, (git_time_t)when, offset) < 0)
-		rc = repo_error(-E_CONFIG, "git identity");
+	if (git_signature_new(out, r.out.ptr, lt + 1, (git_time_t)when, offset) < 0) {
+		rc = err_set(-E_CONFIG, "your git identity '%s <%s>' has an empty name or email",
+		    r.out.ptr, lt + 1);
+		err_hint("set it with: git config user.name 'Your Name' && "
+		    "git config user.email you@example.com");
+	}
 out:
 	run_release(&r);
 	return rc;
@@ -201,13 +206,14 @@ ident_env(const char *who, const char *what)
 	return getenv(name);
 }
 
-/* The first of the config keys set, copied into out; 0 when none is. */
+/* The first of the config keys set (k1 only when not empty, as git reads
+ * <who>.email before user.email), copied into out; 0 when none is. */
 static int
 ident_config(git_config *cfg, const char *k1, const char *k2, struct buf *out)
 {
 	git_buf v = { 0 };
-	int found = git_config_get_string_buf(&v, cfg, k1) == 0 ||
-	    git_config_get_string_buf(&v, cfg, k2) == 0;
+	int found = (git_config_get_string_buf(&v, cfg, k1) == 0 && *v.ptr) ||
+	    (git_buf_dispose(&v), git_config_get_string_buf(&v, cfg, k2) == 0);
 
 	if (found)
 		buf_puts(out, v.ptr);
@@ -215,32 +221,58 @@ ident_config(git_config *cfg, const char *k1, const char *k2, struct buf *out)
 	return found;
 }
 
-/* Parses "[@]SECONDS +HHMM", the form scripts and tests use; 0 or -1. */
+/*
+ * Parses the raw dates git itself reads as such: "@SECONDS +HHMM", or
+ * "SECONDS +HHMM" with more than 8 digits; 0, or -1 for anything else
+ * (git's general date parser then decides, through git var).
+ */
 static int
 parse_raw_date(const char *s, git_time_t *when, int *offset)
 {
-	char *end;
-	long long t;
-	long tz;
+	const char *p = s + (*s == '@');
+	size_t digits = strspn(p, "0123456789");
+	int hh, mm;
 
-	if (*s == '@')
-		s++;
-	t = strtoll(s, &end, 10);
-	if (end == s || *end != ' ' || (end[1] != '+' && end[1] != '-'))
+	if (!digits || (*s != '@' && digits <= 8) || digits > 18 || p[digits] != ' ')
 		return -1;
-	s = end + 1;
-	tz = strtol(s, &end, 10);
-	if (end - s != 5 || *end)
+	p += digits + 1;
+	if ((*p != '+' && *p != '-') || strspn(p + 1, "0123456789") != 4 || p[5])
 		return -1;
-	*when = (git_time_t)t;
-	*offset = (int)((tz / 100) * 60 + (tz % 100));
+	hh = (p[1] - '0') * 10 + (p[2] - '0');
+	mm = (p[3] - '0') * 10 + (p[4] - '0');
+	if (hh > 23 || mm > 59)
+		return -1;
+	*when = (git_time_t)strtoll(s + (*s == '@'), NULL, 10);
+	*offset = (*p == '-' ? -1 : 1) * (hh * 60 + mm);
 	return 0;
 }
 
+/* Whether git could see configuration libgit2 does not: `git -c`, the
+ * GIT_CONFIG_* variables, or user.useConfigOnly rules. */
+static int
+config_beyond_libgit2(git_config *cfg)
+{
+	static const char *const vars[] = {
+		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL",
+		"GIT_CONFIG_SYSTEM", "GIT_CONFIG",
+	};
+	size_t i;
+	int only = 0;
+
+	for (i = 0; i < ARRAY_SIZE(vars); i++)
+		if (getenv(vars[i]))
+			return 1;
+	if (getenv("GIT_CONFIG_NOSYSTEM") && access("/etc/gitconfig", F_OK) == 0)
+		return 1;
+	return git_config_get_bool(&only, cfg, "user.useConfigOnly") == 0 && only;
+}
+
 /*
- * Builds the identity in-process the way git does in the common cases
- * (GIT_<WHO>_NAME/EMAIL/DATE, <who>.name/email, user.name/email, EMAIL,
- * raw dates). Returns 1 with *out set; 0 when a case needs git itself.
+ * Builds the identity in-process the way git does in the common cases:
+ * GIT_<WHO>_NAME/EMAIL/DATE, then <who>.name/email, then user.name/email,
+ * raw dates. Returns 1 with *out set; 0 whenever anything is unusual (an
+ * empty or missing value, EMAIL, git-only configuration, another date
+ * format): then git itself must say, through git var.
  */
 static int
 signature_fast(struct repo *repo, const char *who, git_signature **out)
@@ -256,7 +288,7 @@ signature_fast(struct repo *repo, const char *who, git_signature **out)
 	for (i = 0; who[i] && i + 1 < sizeof(lower); i++)
 		lower[i] = (char)(who[i] - 'A' + 'a');
 	lower[i] = '\0';
-	if (git_repository_config_snapshot(&cfg, repo->git) < 0)
+	if (git_repository_config_snapshot(&cfg, repo->git) < 0 || config_beyond_libgit2(cfg))
 		goto out;
 	buf_printf(&k1, "%s.name", lower);
 	buf_printf(&k2, "%s.email", lower);
@@ -264,15 +296,12 @@ signature_fast(struct repo *repo, const char *who, git_signature **out)
 		buf_puts(&name, v);
 	else if (!ident_config(cfg, k1.ptr, "user.name", &name))
 		goto out;
-	if (!name.len)
-		goto out;	/* git refuses an empty name: let it say so */
 	if ((v = ident_env(who, "EMAIL")))
 		buf_puts(&email, v);
-	else if (!ident_config(cfg, k2.ptr, "user.email", &email) &&
-	    (!(v = getenv("EMAIL")) || !*v))
+	else if (!ident_config(cfg, k2.ptr, "user.email", &email))
 		goto out;
-	else if (!email.len)
-		buf_puts(&email, v);
+	if (!name.len || !email.len)
+		goto out;
 	if ((v = ident_env(who, "DATE"))) {
 		if (parse_raw_date(v, &when, &offset) < 0)
 			goto out;

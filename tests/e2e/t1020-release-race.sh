@@ -201,4 +201,19 @@ test_expect_success 'a push that fails without a verdict and pushed nothing: exi
 	test_cmp before.remote after.remote
 '
 
+test_expect_success 'a hook refusing the first ref is read as a refusal, not a lost push' '
+	(cd work && git fetch -q && git reset -q --hard origin/staging && test_commit w5 w5.txt &&
+	 git push -q origin HEAD:staging) &&
+	cat >origin.git/hooks/update <<-\EOS &&
+	#!/bin/sh
+	case "$1" in refs/heads/master) echo "master is frozen" >&2; exit 1;; esac
+	exit 0
+	EOS
+	chmod +x origin.git/hooks/update &&
+	test_expect_code 4 slipway -C work release 1.8.0 --yes >out 2>err &&
+	test_grep "refused the push (refs/heads/master: \[remote rejected\] (hook declined))" err &&
+	test_grep "master is frozen" err &&
+	rm origin.git/hooks/update
+'
+
 test_done

@@ -63,4 +63,54 @@ test_expect_success 'no identity anywhere: git says so, nothing is pushed' '
 	test_cmp before after
 '
 
+# same_as_git VERSION: releases VERSION and checks author and committer
+# against what `git var` says in the same environment.
+same_as_git() {
+	bump "v$1" &&
+	git -C work var GIT_AUTHOR_IDENT >want.a &&
+	git -C work var GIT_COMMITTER_IDENT >want.c &&
+	slipway -C work release "$1" --yes >out 2>err &&
+	git -C origin.git log -1 --format="%an <%ae> %at %ad" --date=format:%z master >got.a &&
+	git -C origin.git log -1 --format="%cn <%ce> %ct %cd" --date=format:%z master >got.c &&
+	test_cmp want.a got.a && test_cmp want.c got.c
+}
+
+test_expect_success 'an empty user.email (git would write <>) is refused, nothing pushed' '
+	git -C work config user.name "Conf User" &&
+	git -C work config user.email "" &&
+	bump v1.3.9 &&
+	refs_snapshot origin.git >before &&
+	(unset GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL && EMAIL=env@example.com && export EMAIL &&
+	 test_expect_code 2 "$SLIPWAY" -C work release 1.4.0 --yes >out 2>err) &&
+	test_grep "identity .A U Thor <>. has an empty name or email" err &&
+	test_grep "hint: set it with: git config user.name" err &&
+	refs_snapshot origin.git >after &&
+	test_cmp before after
+'
+
+test_expect_success 'an empty author.email falls through to user.email' '
+	git -C work config user.email conf@example.com &&
+	git -C work config author.email "" &&
+	(unset GIT_AUTHOR_EMAIL GIT_COMMITTER_EMAIL && same_as_git 1.4.1)
+'
+
+test_expect_success 'configuration given with git -c (GIT_CONFIG_PARAMETERS)' '
+	(unset GIT_AUTHOR_NAME GIT_COMMITTER_NAME &&
+	 GIT_CONFIG_PARAMETERS="'\''user.name'\''='\''From Dash C'\''" && export GIT_CONFIG_PARAMETERS &&
+	 same_as_git 1.4.2 && grep -q "From Dash C" got.a)
+'
+
+test_expect_success 'a time zone git does not take as it is written' '
+	(GIT_AUTHOR_DATE="1700000000 +0060" && export GIT_AUTHOR_DATE && same_as_git 1.4.3)
+'
+
+test_expect_success 'a date git refuses is refused, and nothing is pushed' '
+	bump v1.5.0 &&
+	refs_snapshot origin.git >before &&
+	GIT_AUTHOR_DATE="12345678 +0000" test_must_fail slipway -C work release 1.5.0 --yes >out 2>err &&
+	test_grep "invalid date format" err &&
+	refs_snapshot origin.git >after &&
+	test_cmp before after
+'
+
 test_done
