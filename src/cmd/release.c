@@ -119,8 +119,8 @@ cmd_release(int argc, char **argv)
 		return cmd_too_many(argv, argv[optind + 1], usage);
 	if (optind < argc)
 		version = argv[optind];
-	if (version && !*version)
-		return err_set(-E_INVALID, "the version is empty");
+	if (version && (rc = release_check_syntax(version)) < 0)
+		return rc;
 	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
 		goto out;
 	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);

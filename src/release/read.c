@@ -308,6 +308,19 @@ release_read(struct repo *r, const struct project *p, const char *remote,
 }
 
 int
+release_check_syntax(const char *version)
+{
+	struct semver v;
+	int rc;
+
+	if (version[0] == 'v' && version[1] >= '0' && version[1] <= '9')
+		version++;
+	if ((rc = semver_parse(&v, version)) == 0)
+		semver_release(&v);
+	return rc;
+}
+
+int
 release_set_version(struct repo *r, struct release_plan *plan, const char *version)
 {
 	struct semver v = SEMVER_INIT;

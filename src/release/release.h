@@ -59,6 +59,10 @@ struct release_plan {
 int release_read(struct repo *r, const struct project *p, const char *remote,
     struct release_plan *plan);
 
+/* Checks only that version (a leading 'v' allowed) is SemVer 2.0.0, so a
+ * typo fails before the remote is contacted. -E_INVALID otherwise. */
+int release_check_syntax(const char *version);
+
 /* Refuses (-E_REFUSED) a release when staging has nothing master lacks. */
 int release_check_ahead(const struct release_plan *plan);
 

@@ -27,7 +27,7 @@ test_expect_success 'no version and no terminal: error, exit 2' '
 test_expect_success 'an empty version: exit 2' '
 	fresh_release_repo && snap &&
 	test_expect_code 2 rel "" --yes &&
-	test_grep "version is empty" err &&
+	test_grep "empty version" err &&
 	unchanged
 '
 
@@ -278,6 +278,16 @@ test_expect_success 'nothing to release (staging is master): refused, exit 1' '
 	snap &&
 	test_expect_code 1 rel 1.3.0 --yes &&
 	test_grep "nothing to release" err &&
+	unchanged
+'
+
+test_expect_success 'a malformed version fails before the remote is contacted' '
+	fresh_release_repo && snap &&
+	git -C work remote set-url origin "$TRASH/nowhere.git" &&
+	test_expect_code 2 rel 1.2.x --yes &&
+	test_grep "not a semantic version" err &&
+	! grep -q "nowhere" err &&
+	git -C work remote set-url origin "$TRASH/origin.git" &&
 	unchanged
 '
 
