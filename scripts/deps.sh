@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - installs the Debian packages slipway builds and tests with, when missing.
-pkgs="gcc make pkg-config git libgit2-dev libcmocka-dev clang libclang-rt-14-dev
+pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 openssh-client python3"
 missing=
 for p in $pkgs; do

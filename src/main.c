@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "write a commented slipway.conf for this repository" },
 	{ "status", cmd_status, "versions, staging and master heads, release readiness" },
 	{ "release", cmd_release, "merge staging into master, bump the version, tag, push" },
+	{ "record", cmd_record, "record a pipeline result produced by another CI" },
 };
 
 /* Exit statuses: documented in docs/exit-codes.md; never reuse one. */

@@ -92,6 +92,10 @@ run slipway release 2.5.0 --dry-run
 say "the release: one merge commit, both versions bumped, tagged, pushed atomically"
 run slipway release 2.5.0 --yes
 
+say "another CI reports on the release commit; slipway keeps the result in git"
+run slipway record ci --status pass --commit origin/master --url https://ci.example/runs/42
+run git log -p --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
+
 say "the result, seen with plain git on the remote"
 run git -C "$demo/origin.git" log --graph --oneline --decorate --all
 run git -C "$demo/origin.git" log -1 --format='%h %s (parents %p)' master

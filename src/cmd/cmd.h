@@ -15,6 +15,7 @@
  */
 
 int cmd_init(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
