@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "versions, staging and master heads, release readiness" },
 	{ "release", cmd_release, "merge staging into master, bump the version, tag, push" },
 	{ "record", cmd_record, "record a pipeline result produced by another CI" },
+	{ "sync", cmd_sync, "fetch and push the workflow records (refs/slipway/)" },
 };
 
 /* Exit statuses: documented in docs/exit-codes.md; never reuse one. */

@@ -96,6 +96,17 @@ say "another CI reports on the release commit; slipway keeps the result in git"
 run slipway record ci --status pass --commit origin/master --url https://ci.example/runs/42
 run git log -p --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
 
+say "alice shares the records; bob records too, and his sync merges both chains"
+run slipway sync
+cd "$demo/bob/indra"
+as bob
+git fetch -q origin
+run slipway record cd --status pass --commit origin/master
+run slipway sync
+run git -C "$demo/origin.git" log --graph --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
+cd "$demo/alice/indra"
+as alice
+
 say "the result, seen with plain git on the remote"
 run git -C "$demo/origin.git" log --graph --oneline --decorate --all
 run git -C "$demo/origin.git" log -1 --format='%h %s (parents %p)' master

@@ -18,6 +18,7 @@ int cmd_init(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Prints "usage: ..." to stderr and returns -E_USAGE (no message). */
 int cmd_usage(const char *usage);

@@ -101,6 +101,8 @@ quarantine_open(struct repo *r, struct quarantine *q)
 void
 quarantine_env_write(const struct quarantine *q, struct run *cmd)
 {
+	if (!q || !q->dir)
+		return;
 	strvec_pushf(&cmd->env, "GIT_OBJECT_DIRECTORY=%s", q->dir);
 	strvec_pushf(&cmd->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES=%s", q->objects);
 }
@@ -108,6 +110,8 @@ quarantine_env_write(const struct quarantine *q, struct run *cmd)
 void
 quarantine_env_read(const struct quarantine *q, struct run *cmd)
 {
+	if (!q || !q->dir)
+		return;
 	strvec_pushf(&cmd->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES=%s", q->dir);
 }
 

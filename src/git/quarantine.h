@@ -22,7 +22,7 @@ struct quarantine {
 /* Opens it and points libgit2's writes at it. */
 int quarantine_open(struct repo *r, struct quarantine *q);
 /* For a git child that writes objects: writes go to the quarantine, reads
- * see both. */
+ * see both. Both env helpers do nothing for a NULL or closed quarantine. */
 void quarantine_env_write(const struct quarantine *q, struct run *cmd);
 /* For a git child that only reads them (push): the quarantine as an
  * alternate. */
