@@ -8,10 +8,10 @@
 
 #include "lib/err.h"
 #include "lib/util.h"
+#include "gate/rule.h"
 #include "semver/semver.h"
 #include "vfile/vfile.h"
 
-#define SUGGEST_MAX 64	/* longer names get no "did you mean" */
 
 /* Appends the reason to why; returns -1, for the checks below. */
 static int __attribute__((format(printf, 2, 3)))
@@ -274,6 +274,32 @@ check_compat(const char *v, struct buf *why)
 	return -1;
 }
 
+/* gate.rule: a boolean expression over the gate's facts. */
+static int
+check_gate_rule(const char *v, struct buf *why)
+{
+	struct gate_rule *rule = NULL;
+
+	if (gate_rule_parse(v, &rule) == 0) {
+		gate_rule_free(rule);
+		return 0;
+	}
+	buf_puts(why, err_msg());
+	return -1;
+}
+
+/* gate.approvals: how many approvals the review fact needs, 1 to 99. */
+static int
+check_approvals(const char *v, struct buf *why)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n && n <= 2 && !v[n] && atoi(v) >= 1)
+		return 0;
+	buf_puts(why, "a number from 1 to 99");
+	return -1;
+}
+
 static const struct config_key project_keys[] = {
 	{ "name", 0, check_text },
 	{ "remote", 0, check_remote },
@@ -293,6 +319,12 @@ static const struct config_key release_keys[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct config_key gate_keys[] = {
+	{ "rule", 0, check_gate_rule },
+	{ "approvals", 0, check_approvals },
+	{ NULL, 0, NULL },
+};
+
 static const struct config_key compat_keys[] = {
 	{ "version", 0, check_compat },
 	{ NULL, 0, NULL },
@@ -302,42 +334,11 @@ const struct config_section config_schema[] = {
 	{ "project", 0, project_keys },
 	{ "branches", 0, branches_keys },
 	{ "release", 0, release_keys },
+	{ "gate", 0, gate_keys },
 	{ "compat", 0, compat_keys },
 	{ NULL, 0, NULL },
 };
 
-/* Edit distance with adjacent transpositions (optimal string alignment);
- * SIZE_MAX when either string is longer than SUGGEST_MAX. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t rows[3][SUGGEST_MAX + 1], *pp = rows[0], *p = rows[1], *c = rows[2];
-	size_t la = strlen(a), lb = strlen(b), i, j, v, *t;
-
-	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		p[j] = j;
-	for (i = 1; i <= la; i++) {
-		c[0] = i;
-		for (j = 1; j <= lb; j++) {
-			v = p[j - 1] + (a[i - 1] != b[j - 1]);
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (c[j - 1] + 1 < v)
-				v = c[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			c[j] = v;
-		}
-		t = pp;
-		pp = p;
-		p = c;
-		c = t;
-	}
-	return p[lb];
-}
 
 /* The closest name seen so far to what was typed. */
 struct suggestion {
@@ -350,7 +351,7 @@ struct suggestion {
 static void
 consider(struct suggestion *s, const char *cand, const char *show)
 {
-	size_t d = distance(s->typed, cand), n = strlen(s->typed), m = strlen(cand);
+	size_t d = edit_distance(s->typed, cand), n = strlen(s->typed), m = strlen(cand);
 
 	/* close: at most a third of the shorter name, or 2 edits */
 	n = (n < m ? n : m) / 3;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,4 +105,37 @@ write_file_atomic(const char *path, const char *data, size_t len)
 out:
 	buf_release(&tmp);
 	return rc;
+}
+
+/* Edit distance with adjacent transpositions (optimal string alignment);
+ * SIZE_MAX when either string is longer than EDIT_DISTANCE_MAX. */
+size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t rows[3][EDIT_DISTANCE_MAX + 1], *pp = rows[0], *p = rows[1], *c = rows[2];
+	size_t la = strlen(a), lb = strlen(b), i, j, v, *t;
+
+	if (la > EDIT_DISTANCE_MAX || lb > EDIT_DISTANCE_MAX)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		p[j] = j;
+	for (i = 1; i <= la; i++) {
+		c[0] = i;
+		for (j = 1; j <= lb; j++) {
+			v = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+		}
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	return p[lb];
 }

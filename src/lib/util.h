@@ -15,6 +15,11 @@ int starts_with(const char *s, const char *prefix);
 /* Writes data to path atomically (temp file in the same folder, rename). */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
+/* Edit distance with adjacent transpositions (for "did you mean"); SIZE_MAX
+ * when either string is longer than EDIT_DISTANCE_MAX. */
+#define EDIT_DISTANCE_MAX 64
+size_t edit_distance(const char *a, const char *b);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -552,7 +552,7 @@ test_unknown_section(void **state)
 	    "did you mean 'release'?");
 	expect_fail("[Brnches]\n", "unknown section 'brnches'", "did you mean 'branches'?");
 	expect_fail("[job \"build\"]\n", "slipway.conf:1: unknown section 'job'", NULL);
-	expect_fail("[gate]\n", "slipway.conf:1: unknown section 'gate'", NULL);
+	expect_fail("[pipeline \"ci\"]\n", "slipway.conf:1: unknown section 'pipeline'", NULL);
 	expect_fail("[zzzzzzzzzz]\n", "unknown section 'zzzzzzzzzz'", NULL);
 	/* exactly one hint, even after several failures in this test */
 	expect_fail("[projct]\n", "unknown section 'projct'", "did you mean 'project'?");
@@ -788,6 +788,21 @@ test_placeholder_hint(void **state)
 }
 
 static void
+test_gate_values(void **state)
+{
+	(void)state;
+	expect_good_value("gate", "rule", "ci && (cd || review || cdfix)");
+	expect_good_value("gate", "rule", "!cdfix && ci");
+	expect_bad_value("gate", "rule", "ci && (cd || reveiw)", "column 14: unknown fact 'reveiw'");
+	expect_bad_value("gate", "rule", "ci & cd", "column 4: '&' is not an operator");
+	expect_good_value("gate", "approvals", "1");
+	expect_good_value("gate", "approvals", "99");
+	expect_bad_value("gate", "approvals", "0", "a number from 1 to 99");
+	expect_bad_value("gate", "approvals", "100", "a number from 1 to 99");
+	expect_bad_value("gate", "approvals", "two", "a number from 1 to 99");
+}
+
+static void
 test_compat_values(void **state)
 {
 	(void)state;
@@ -874,6 +889,7 @@ main(void)
 		T(test_release_values),
 		T(test_placeholder_hint),
 		T(test_compat_values),
+		T(test_gate_values),
 		T(test_first_error_wins),
 		T(test_other_name),
 	};
