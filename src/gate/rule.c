@@ -153,42 +153,38 @@ take_op(struct parser *ps, char op, int *took)
 	return 0;
 }
 
+/* A left-associative chain of one operator: sub (OP OP sub)*. */
+static int
+parse_chain(struct parser *ps, int *out, char op, enum node_kind kind,
+    int (*sub)(struct parser *, int *))
+{
+	int rc, rhs, took;
+
+	if ((rc = sub(ps, out)) < 0)
+		return rc;
+	for (;;) {
+		if ((rc = take_op(ps, op, &took)) < 0)
+			return rc;
+		if (!took)
+			return 0;
+		if ((rc = sub(ps, &rhs)) < 0)
+			return rc;
+		*out = add(ps->rule, kind, *out, rhs);
+	}
+}
+
 /* and := unary ('&&' unary)* */
 static int
 parse_and(struct parser *ps, int *out)
 {
-	int rc, rhs, took;
-
-	if ((rc = parse_unary(ps, out)) < 0)
-		return rc;
-	for (;;) {
-		if ((rc = take_op(ps, '&', &took)) < 0)
-			return rc;
-		if (!took)
-			return 0;
-		if ((rc = parse_unary(ps, &rhs)) < 0)
-			return rc;
-		*out = add(ps->rule, N_AND, *out, rhs);
-	}
+	return parse_chain(ps, out, '&', N_AND, parse_unary);
 }
 
 /* or := and ('||' and)* */
 static int
 parse_or(struct parser *ps, int *out)
 {
-	int rc, rhs, took;
-
-	if ((rc = parse_and(ps, out)) < 0)
-		return rc;
-	for (;;) {
-		if ((rc = take_op(ps, '|', &took)) < 0)
-			return rc;
-		if (!took)
-			return 0;
-		if ((rc = parse_and(ps, &rhs)) < 0)
-			return rc;
-		*out = add(ps->rule, N_OR, *out, rhs);
-	}
+	return parse_chain(ps, out, '|', N_OR, parse_and);
 }
 
 int
