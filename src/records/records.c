@@ -3,12 +3,27 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lib/err.h"
 #include "lib/util.h"
 
 #define RECORD_FILE "record.json"
-#define CAS_TRIES 20
+#define CAS_TRIES 50
+
+/* Waits a short, random, growing time before another compare-and-swap, so
+ * that two writers in step drift apart (at most ~25 ms a try). */
+static void
+backoff(int tries)
+{
+	static unsigned seed;
+	int cap = tries < 25 ? tries + 1 : 25;
+
+	if (!seed)
+		seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	usleep((useconds_t)(rand_r(&seed) % cap + 1) * 1000);
+}
 
 int
 records_ref(const char *kind, const char *subject, struct buf *out)
@@ -87,9 +102,11 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 		}
 		if ((rc = write_commit(r, parent, rec, summary, subject, &commit)) < 0)
 			goto out;
-		/* compare-and-swap: create only if absent, else only if unmoved */
-		e = have ? git_reference_create_matching(&moved, r->git, ref.ptr, &commit, 1,
-		    &head, summary) : git_reference_create(&moved, r->git, ref.ptr, &commit, 0,
+		/* compare-and-swap under the ref's lock: a zero old value means
+		 * "must not exist" (plain create is not atomic in libgit2 1.5) */
+		if (!have)
+			memset(&head, 0, sizeof(head));
+		e = git_reference_create_matching(&moved, r->git, ref.ptr, &commit, 1, &head,
 		    summary);
 		git_reference_free(moved);
 		moved = NULL;
@@ -99,6 +116,7 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 			rc = repo_error(-E_GENERIC, "updating '%s'", ref.ptr);
 			goto out;
 		}
+		backoff(tries);
 	}
 	if (e != 0) {
 		rc = err_set(-E_STALE, "'%s' kept changing; the record was not written", ref.ptr);

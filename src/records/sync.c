@@ -49,9 +49,8 @@ static int
 move_local(struct repo *r, const char *ref, const git_oid *old, const git_oid *new)
 {
 	git_reference *out = NULL;
-	int e = git_oid_is_zero(old) ?
-	    git_reference_create(&out, r->git, ref, new, 0, "slipway: sync") :
-	    git_reference_create_matching(&out, r->git, ref, new, 1, old, "slipway: sync");
+	/* a zero old value: "must not exist", checked under the lock */
+	int e = git_reference_create_matching(&out, r->git, ref, new, 1, old, "slipway: sync");
 
 	git_reference_free(out);
 	if (e == GIT_EMODIFIED || e == GIT_EEXISTS)
