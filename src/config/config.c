@@ -32,15 +32,12 @@ struct parser {
 static int __attribute__((format(printf, 2, 3)))
 perr(struct parser *ps, const char *fmt, ...)
 {
-	struct buf what = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&what, fmt, ap);
+	err_vset(-E_CONFIG, fmt, ap);
 	va_end(ap);
-	err_set(-E_CONFIG, "%s:%d: %s", ps->cfg->name, ps->line, what.ptr);
-	buf_release(&what);
-	return -E_CONFIG;
+	return err_wrap(-E_CONFIG, "%s:%d", ps->cfg->name, ps->line);
 }
 
 /* Returns the next byte, "\r\n" read as '\n', or END; counts lines. */

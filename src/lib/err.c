@@ -10,13 +10,20 @@ static struct buf msg = BUF_INIT;
 static struct buf hints = BUF_INIT;
 
 int
+err_vset(int code, const char *fmt, va_list ap)
+{
+	buf_reset(&msg);
+	buf_vprintf(&msg, fmt, ap);
+	return code;
+}
+
+int
 err_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	buf_reset(&msg);
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	err_vset(code, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -2,6 +2,8 @@
 #ifndef SLIPWAY_ERR_H
 #define SLIPWAY_ERR_H
 
+#include <stdarg.h>
+
 /*
  * Functions below cmd/ return 0 or a negative code from this list and set
  * one message with err_set() at the place the failure happened. Callers pass
@@ -29,6 +31,8 @@ enum {
 
 /* Sets the message (printf format); returns code so callers can return it. */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* err_set with a va_list, for functions that build their own messages. */
+int err_vset(int code, const char *fmt, va_list ap);
 /* Prefixes the current message with "what: ". Returns code. */
 int err_wrap(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Adds one hint line (printed as "hint: ..."). */

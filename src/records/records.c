@@ -41,10 +41,9 @@ records_ref(const char *kind, const char *subject, struct buf *out)
 
 /* Writes the commit holding rec on top of parent (NULL: a new chain). */
 static int
-write_commit(struct repo *r, const git_commit *parent, json_t *rec, const char *summary,
-    const char *subject, git_oid *out)
+write_commit(struct repo *r, const git_signature *const who[2], const git_commit *parent,
+    json_t *rec, const char *summary, const char *subject, git_oid *out)
 {
-	git_signature *author = NULL, *committer = NULL;
 	git_treebuilder *tb = NULL;
 	git_tree *tree = NULL;
 	struct buf msg = BUF_INIT;
@@ -56,25 +55,19 @@ write_commit(struct repo *r, const git_commit *parent, json_t *rec, const char *
 	if (!(text = json_dumps(rec, JSON_SORT_KEYS | JSON_INDENT(2))))
 		return err_set(-E_INVALID, "record for '%s' cannot be written as JSON", subject);
 	buf_printf(&json, "%s\n", text);
-	if ((rc = repo_signature(r, "AUTHOR", &author)) < 0 ||
-	    (rc = repo_signature(r, "COMMITTER", &committer)) < 0)
-		goto out;
 	buf_printf(&msg, "%s\n\nsubject: %s\n", summary, subject);
 	if (git_blob_create_from_buffer(&blob, r->git, json.ptr, json.len) < 0 ||
 	    git_treebuilder_new(&tb, r->git, NULL) < 0 ||
 	    git_treebuilder_insert(NULL, tb, RECORD_FILE, &blob, GIT_FILEMODE_BLOB) < 0 ||
 	    git_treebuilder_write(&tree_id, tb) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0 ||
-	    git_commit_create(out, r->git, NULL, author, committer, NULL, msg.ptr, tree,
+	    git_commit_create(out, r->git, NULL, who[0], who[1], NULL, msg.ptr, tree,
 	    parent ? 1 : 0, parent ? &parent : NULL) < 0)
 		rc = repo_error(-E_GENERIC, "writing a record for '%s'", subject);
-out:
 	free(text);
 	buf_release(&json);
 	git_tree_free(tree);
 	git_treebuilder_free(tb);
-	git_signature_free(author);
-	git_signature_free(committer);
 	buf_release(&msg);
 	return rc;
 }
@@ -83,13 +76,16 @@ int
 records_append(struct repo *r, const char *kind, const char *subject, json_t *rec,
     const char *summary, git_oid *out)
 {
+	git_signature *who[2] = { NULL, NULL };	/* author, committer: once for all tries */
 	struct buf ref = BUF_INIT;
 	git_reference *moved = NULL;
 	git_commit *parent = NULL;
 	git_oid head, commit;
 	int rc, tries, e = 0;
 
-	if ((rc = records_ref(kind, subject, &ref)) < 0)
+	if ((rc = records_ref(kind, subject, &ref)) < 0 ||
+	    (rc = repo_signature(r, "AUTHOR", &who[0])) < 0 ||
+	    (rc = repo_signature(r, "COMMITTER", &who[1])) < 0)
 		goto out;
 	for (tries = 0; tries < CAS_TRIES; tries++) {
 		int have = git_reference_name_to_id(&head, r->git, ref.ptr) == 0;
@@ -100,7 +96,8 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 			rc = repo_error(-E_GENERIC, "reading '%s'", ref.ptr);
 			goto out;
 		}
-		if ((rc = write_commit(r, parent, rec, summary, subject, &commit)) < 0)
+		if ((rc = write_commit(r, (const git_signature *const *)who, parent, rec, summary,
+		    subject, &commit)) < 0)
 			goto out;
 		/* compare-and-swap under the ref's lock: a zero old value means
 		 * "must not exist" (plain create is not atomic in libgit2 1.5) */
@@ -125,6 +122,8 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 	if (out)
 		git_oid_cpy(out, &commit);
 out:
+	git_signature_free(who[0]);
+	git_signature_free(who[1]);
 	git_commit_free(parent);
 	buf_release(&ref);
 	return rc;

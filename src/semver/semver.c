@@ -13,15 +13,12 @@
 static int __attribute__((format(printf, 2, 3)))
 bad(const char *s, const char *fmt, ...)
 {
-	struct buf why = BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&why, fmt, ap);
+	err_vset(-E_INVALID, fmt, ap);
 	va_end(ap);
-	err_set(-E_INVALID, "'%s' is not a semantic version: %s", s, why.ptr);
-	buf_release(&why);
-	return -E_INVALID;
+	return err_wrap(-E_INVALID, "'%s' is not a semantic version", s);
 }
 
 /* Parses a numeric part at *p up to a stop character. */

@@ -125,4 +125,13 @@ test_expect_success 'a folder name with quotes, backslashes and semicolons stays
 	test_grep "remote .origin. does not exist" odd/err
 '
 
+test_expect_success 'bad arguments: exit 2, named, nothing written' '
+	git init -q args && (cd args &&
+	 test_expect_code 2 "$SLIPWAY" init extra 2>../err &&
+	 test_must_fail test -e slipway.conf) &&
+	test_grep "slipway: init: unexpected argument .extra." err &&
+	(cd args && test_expect_code 2 "$SLIPWAY" init -x 2>../err) &&
+	test_grep "slipway: init: unknown option .-x." err
+'
+
 test_done

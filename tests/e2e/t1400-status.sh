@@ -73,4 +73,16 @@ test_expect_success 'status with nothing to release' '
 	unchanged
 '
 
+test_expect_success 'bad arguments: exit 2, named, nothing read or changed' '
+	fresh_release_repo && snap &&
+	(cd work && test_expect_code 2 "$SLIPWAY" status extra 2>../err) &&
+	test_grep "slipway: status: unexpected argument .extra." err &&
+	test_grep "usage: slipway status" err &&
+	(cd work && test_expect_code 2 "$SLIPWAY" status --bogus 2>../err) &&
+	test_grep "slipway: status: unknown option .--bogus." err &&
+	(cd work && test_expect_code 2 "$SLIPWAY" status --remote 2>../err) &&
+	test_grep "option .--remote. needs a value" err &&
+	unchanged
+'
+
 test_done

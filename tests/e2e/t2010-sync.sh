@@ -74,4 +74,13 @@ test_expect_success 'no such remote: exit 2, nothing written' '
 	git -C alice for-each-ref >after && test_cmp before after
 '
 
+test_expect_success 'bad arguments: exit 2, named, nothing written' '
+	git -C alice for-each-ref >before &&
+	(cd alice && test_expect_code 2 "$SLIPWAY" sync extra 2>../err) &&
+	test_grep "slipway: sync: unexpected argument .extra." err &&
+	(cd alice && test_expect_code 2 "$SLIPWAY" sync --bogus 2>../err) &&
+	test_grep "slipway: sync: unknown option .--bogus." err &&
+	git -C alice for-each-ref >after && test_cmp before after
+'
+
 test_done
