@@ -24,6 +24,11 @@ static const struct command commands[] = {
 	{ "release", cmd_release, "merge staging into master, bump the version, tag, push" },
 	{ "record", cmd_record, "record a pipeline result produced by another CI" },
 	{ "sync", cmd_sync, "fetch and push the workflow records (refs/slipway/)" },
+	{ "review", cmd_review, "request a review, approve, reject, list, close" },
+	{ "queue", cmd_queue, "the review queue: others' pending requests first, oldest first" },
+	{ "gate", cmd_gate, "evaluate the merge rule for a branch and explain each fact" },
+	{ "merge", cmd_merge, "gated merge of a branch into staging, pushed atomically" },
+	{ "hook", cmd_hook, "install / be the server's pre-receive hook (enforces the protocol)" },
 };
 
 /* Exit statuses: documented in docs/exit-codes.md; never reuse one. */

@@ -1,4 +1,4 @@
-/* common.c - printing notes and asking questions on the terminal. */
+/* common.c - printing notes, asking questions on the terminal, the records' age. */
 #include "cmd/common.h"
 
 #include <stdarg.h>
@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <getopt.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/buf.h"
 #include "lib/err.h"
+#include "lib/util.h"
+#include "records/sync.h"
 
 int
 cmd_usage(const char *usage)
@@ -94,5 +97,35 @@ confirm(const char *fmt, ...)
 	    err_set(-E_CANCELLED, "cancelled; nothing was pushed or changed");
 	free(ans);
 	buf_release(&q);
+	return rc;
+}
+
+void
+print_sync_age(struct repo *r)
+{
+	struct buf remote = BUF_INIT, age = BUF_INIT;
+	long long when;
+
+	records_last_sync(r, &when, &remote);
+	if (!when) {
+		printf("records: never synced here; 'slipway sync' fetches the others'\n");
+	} else {
+		format_age((long long)time(NULL) - when, &age);
+		printf("records: synced %s ago with '%s'\n", age.ptr, remote.ptr);
+	}
+	buf_release(&remote);
+	buf_release(&age);
+}
+
+int
+share_records(struct repo *r, const char *remote, int no_sync)
+{
+	struct sync_stats st;
+	int rc;
+
+	if (no_sync)
+		return 0;
+	if ((rc = records_sync(r, remote, &st)) < 0)
+		err_hint("the record is kept here; 'slipway sync' shares it later");
 	return rc;
 }

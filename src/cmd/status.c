@@ -5,6 +5,8 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "gate/gate.h"
+#include "review/review.h"
 #include "lib/err.h"
 #include "release/release.h"
 
@@ -19,6 +21,37 @@ print_head(struct repo *r, const char *label, const git_oid *oid)
 	printf("%-9s %s %s", label, repo_short(oid),
 	    git_commit_lookup(&c, r->git, oid) == 0 ? git_commit_summary(c) : "");
 	git_commit_free(c);
+}
+
+/* The protocol's first rule of the day: others' reviews before own work. */
+static void
+print_waiting(struct repo *r, const char *remote)
+{
+	struct strvec bad = STRVEC_INIT;
+	git_signature *me = NULL;
+	size_t n = 0, i;
+
+	if (repo_signature(r, "COMMITTER", &me) == 0 &&
+	    review_waiting(r, remote, me->email, &n, &bad) == 0 && n)
+		printf("%zu review%s wait%s for you: see 'slipway queue', they come before your "
+		    "own work\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	for (i = 0; i < bad.nr; i++)
+		fprintf(stderr, "warning: %s\n", bad.v[i]);
+	err_clear();
+	strvec_clear(&bad);
+	git_signature_free(me);
+}
+
+/* The latest CD result on a head, when one was recorded. */
+static void
+print_cd(struct repo *r, const git_oid *head)
+{
+	struct buf why = BUF_INIT;
+
+	if (gate_pipeline_status(r, "cd", head, &why) >= 0)
+		printf("%10s%s\n", "", why.ptr);
+	err_clear();
+	buf_release(&why);
 }
 
 int
@@ -48,6 +81,7 @@ cmd_status(int argc, char **argv)
 		return cmd_too_many(argv, argv[optind], usage);
 	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
 		goto out;
+	print_waiting(&repo, remote ? remote : proj.remote);
 	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
 	print_notes(&plan.notes, 0);
 	if (rc < 0 && rc != -E_CONFLICT)
@@ -58,9 +92,11 @@ cmd_status(int argc, char **argv)
 		printf(" - version %s (%s)\n", plan.current_text, plan.current_from);
 	else
 		printf(" - no version yet\n");
+	print_cd(&repo, &plan.master);
 	print_head(&repo, proj.staging, &plan.staging);
 	printf(" - %zu commit%s ahead of %s\n", plan.ahead, plan.ahead == 1 ? "" : "s",
 	    proj.production);
+	print_cd(&repo, &plan.staging);
 	if (rc == -E_CONFLICT) {
 		printf("release   would conflict in %zu file%s:\n", plan.conflicts.nr,
 		    plan.conflicts.nr == 1 ? "" : "s");
@@ -77,6 +113,7 @@ cmd_status(int argc, char **argv)
 		release_suggest(&plan, &next);
 		printf("release   merges cleanly; next: slipway release %s\n", next.v[0]);
 	}
+	print_sync_age(&repo);
 out:
 	strvec_clear(&next);
 	release_plan_release(&plan);

@@ -445,3 +445,55 @@ config_line(const struct config *cfg, const char *key)
 			return cfg->entries[i].line;
 	return 0;
 }
+
+int
+config_bool(const char *v)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+long
+config_duration(const char *v)
+{
+	static const struct { char unit; long secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 },
+	};
+	size_t n = strspn(v, "0123456789"), i;
+	long num;
+
+	if (!n || n > 6)
+		return -1;
+	num = atol(v);
+	if (!v[n])
+		return num;
+	for (i = 0; v[n + 1] == '\0' && i < ARRAY_SIZE(units); i++)
+		if (v[n] == units[i].unit)
+			return num * units[i].secs;
+	return -1;
+}
+
+int
+config_glob_match(const char *pat, const char *name)
+{
+	if (!*pat)
+		return !*name;
+	if (*pat == '*') {
+		for (;; name++) {
+			if (config_glob_match(pat + 1, name))
+				return 1;
+			if (!*name)
+				return 0;
+		}
+	}
+	return *name == *pat && config_glob_match(pat + 1, name + 1);
+}

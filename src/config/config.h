@@ -48,4 +48,13 @@ void config_get_all(const struct config *cfg, const char *key, struct strvec *ou
 /* The line "section.key" was set on (last one), or 0. */
 int config_line(const struct config *cfg, const char *key);
 
+/* Typed values, checked by the schema before anyone reads them:
+ * config_bool: true/yes/on/1 (1) or false/no/off/0 (0), else -1;
+ * config_duration: "90s", "30m", "24h", "2d", "1w" (or plain seconds) to
+ * seconds, else -1; config_glob_match: 1 when name matches the pattern,
+ * where '*' matches any run of characters, '/' included. */
+int config_bool(const char *v);
+long config_duration(const char *v);
+int config_glob_match(const char *pattern, const char *name);
+
 #endif

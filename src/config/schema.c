@@ -300,6 +300,56 @@ check_approvals(const char *v, struct buf *why)
 	return -1;
 }
 
+/* branches.hotfix/cdfix/feature: a branch name where '*' matches anything. */
+static int
+check_pattern(const char *v, struct buf *why)
+{
+	struct buf name = BUF_INIT;
+	const char *p;
+	int rc;
+
+	for (p = v; *p; p++)
+		buf_putc(&name, *p == '*' ? 'x' : *p);
+	rc = check_branch(name.ptr, why);
+	buf_release(&name);
+	if (rc < 0)
+		err_hint("a branch pattern is a branch name where '*' matches anything "
+		    "(hotfix/*)");
+	return rc;
+}
+
+static int
+check_bool(const char *v, struct buf *why)
+{
+	if (config_bool(v) >= 0)
+		return 0;
+	quoted(why, v);
+	buf_puts(why, " is not a boolean: use true or false");
+	return -1;
+}
+
+/* gate.review-first: what `merge` of your own branch does while others wait. */
+static int
+check_review_first(const char *v, struct buf *why)
+{
+	if (!strcmp(v, "off") || !strcmp(v, "warn") || !strcmp(v, "block"))
+		return 0;
+	quoted(why, v);
+	buf_puts(why, " is not one of off, warn, block");
+	return -1;
+}
+
+/* review.remind-after: a duration. */
+static int
+check_duration(const char *v, struct buf *why)
+{
+	if (config_duration(v) > 0)
+		return 0;
+	quoted(why, v);
+	buf_puts(why, " is not a duration: use a number and s, m, h, d or w (24h)");
+	return -1;
+}
+
 static const struct config_key project_keys[] = {
 	{ "name", 0, check_text },
 	{ "remote", 0, check_remote },
@@ -309,6 +359,9 @@ static const struct config_key project_keys[] = {
 static const struct config_key branches_keys[] = {
 	{ "staging", 0, check_branch },
 	{ "production", 0, check_branch },
+	{ "feature", 0, check_pattern },
+	{ "hotfix", 0, check_pattern },
+	{ "cdfix", 0, check_pattern },
 	{ NULL, 0, NULL },
 };
 
@@ -322,6 +375,13 @@ static const struct config_key release_keys[] = {
 static const struct config_key gate_keys[] = {
 	{ "rule", 0, check_gate_rule },
 	{ "approvals", 0, check_approvals },
+	{ "require-signed", 0, check_bool },
+	{ "review-first", 0, check_review_first },
+	{ NULL, 0, NULL },
+};
+
+static const struct config_key review_keys[] = {
+	{ "remind-after", 0, check_duration },
 	{ NULL, 0, NULL },
 };
 
@@ -336,6 +396,7 @@ const struct config_section config_schema[] = {
 	{ "release", 0, release_keys },
 	{ "gate", 0, gate_keys },
 	{ "compat", 0, compat_keys },
+	{ "review", 0, review_keys },
 	{ NULL, 0, NULL },
 };
 

@@ -63,12 +63,22 @@ remote_lines(const char *err, struct buf *out)
 int
 remote_list(struct repo *r, const char *name, struct remote_refs *out)
 {
+	return remote_list_refs(r, name, NULL, out);
+}
+
+int
+remote_list_refs(struct repo *r, const char *name, const struct strvec *refnames,
+    struct remote_refs *out)
+{
 	struct run cmd = RUN_INIT;
 	const char *p;
+	size_t i;
 	int rc;
 
 	repo_git_cmd(r, &cmd);
 	strvec_pushl(&cmd.argv, "ls-remote", "--", name, NULL);
+	for (i = 0; refnames && i < refnames->nr; i++)
+		strvec_push(&cmd.argv, refnames->v[i]);
 	cmd.foreground = 1;
 	cmd.capture_out = cmd.capture_err = 1;
 	if ((rc = run_exec(&cmd)) < 0)

@@ -38,6 +38,18 @@ repo_open(struct repo *r)
 	return 0;
 }
 
+int
+repo_reopen(struct repo *r)
+{
+	git_repository *g = NULL;
+
+	if (git_repository_open_ext(&g, r->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return repo_error(-E_GENERIC, "reopening '%s'", r->gitdir);
+	git_repository_free(r->git);
+	r->git = g;
+	return 0;
+}
+
 void
 repo_release(struct repo *r)
 {
@@ -334,4 +346,41 @@ repo_short(const git_oid *oid)
 
 	git_oid_tostr(s, 9, oid);
 	return s;
+}
+
+int
+repo_branch_head(struct repo *r, const char *remote, const char *branch, git_oid *out,
+    struct buf *label)
+{
+	struct buf ref = BUF_INIT;
+	int rc = 0;
+
+	buf_printf(&ref, "refs/remotes/%s/%s", remote, branch);
+	if (git_reference_name_to_id(out, r->git, ref.ptr) < 0) {
+		buf_reset(&ref);
+		buf_printf(&ref, "refs/heads/%s", branch);
+		if (git_reference_name_to_id(out, r->git, ref.ptr) < 0) {
+			rc = err_set(-E_INVALID, "unknown branch '%s': not on '%s' nor here",
+			    branch, remote);
+			err_hint("fetch it first: git fetch %s", remote);
+		}
+	}
+	if (rc == 0 && label)
+		buf_puts(label, ref.ptr + (ref.ptr[5] == 'r' ? 13 : 11));
+	buf_release(&ref);
+	return rc;
+}
+
+int
+repo_current_branch(struct repo *r, struct buf *out)
+{
+	git_reference *head = NULL;
+	int rc = 0;
+
+	if (git_repository_head(&head, r->git) < 0 || !git_reference_is_branch(head))
+		rc = err_set(-E_INVALID, "HEAD is not on a branch; name one");
+	else
+		buf_puts(out, git_reference_shorthand(head));
+	git_reference_free(head);
+	return rc;
 }

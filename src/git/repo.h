@@ -24,6 +24,9 @@ struct repo {
  */
 int repo_open(struct repo *r);
 void repo_release(struct repo *r);
+/* Opens the same repository afresh: a new object database without the
+ * backends a quarantine added (libgit2 cannot remove one). */
+int repo_reopen(struct repo *r);
 
 /* Sets the message from libgit2's last error: "<what>: <libgit2 text>". */
 int repo_error(int code, const char *what, ...) __attribute__((format(printf, 2, 3)));
@@ -32,6 +35,17 @@ int repo_error(int code, const char *what, ...) __attribute__((format(printf, 2,
 int repo_ref_oid(struct repo *r, const char *refname, git_oid *out);
 /* Whether refname exists: 1 yes, 0 no. */
 int repo_ref_exists(struct repo *r, const char *refname);
+
+/*
+ * The head of branch as this clone knows it: REMOTE's (refs/remotes/REMOTE/
+ * BRANCH, what was last fetched) when there is one, else the local branch.
+ * label (may be NULL) gets the ref's short name ("origin/feature/x").
+ * -E_INVALID "unknown branch" when neither exists.
+ */
+int repo_branch_head(struct repo *r, const char *remote, const char *branch, git_oid *out,
+    struct buf *label);
+/* The branch HEAD is on (short name); -E_INVALID when HEAD is detached. */
+int repo_current_branch(struct repo *r, struct buf *out);
 
 /* Reads the blob at path in commit's tree into out. -E_NOTFOUND when the
  * path does not exist there (message names path and short commit). */

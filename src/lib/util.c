@@ -139,3 +139,22 @@ edit_distance(const char *a, const char *b)
 	}
 	return p[lb];
 }
+
+void
+format_age(long long s, struct buf *out)
+{
+	static const struct { long long secs; const char *unit; } units[] = {
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (s >= units[i].secs) {
+			long long n = s / units[i].secs;
+
+			buf_printf(out, "%lld %s%s", n, units[i].unit, n == 1 ? "" : "s");
+			return;
+		}
+	}
+	buf_puts(out, "under a minute");
+}

@@ -20,6 +20,10 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 #define EDIT_DISTANCE_MAX 64
 size_t edit_distance(const char *a, const char *b);
 
+/* Appends a rough age: "under a minute", "5 minutes", "3 hours", "2 days". */
+struct buf;
+void format_age(long long seconds, struct buf *out);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

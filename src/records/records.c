@@ -8,8 +8,10 @@
 
 #include "lib/err.h"
 #include "lib/util.h"
+#include "records/sign.h"
 
 #define RECORD_FILE "record.json"
+#define SIG_FILE "record.json.sig"
 #define CAS_TRIES 50
 
 /* Waits a short, random, growing time before another compare-and-swap, so
@@ -39,37 +41,50 @@ records_ref(const char *kind, const char *subject, struct buf *out)
 	return buf_printf(out, "refs/slipway/%s/%s", kind, hex);
 }
 
-/* Writes the commit holding rec on top of parent (NULL: a new chain). */
+/* Writes the commit holding the record's bytes (and its signature, when
+ * sig is not empty) on top of parent (NULL: a new chain). */
 static int
 write_commit(struct repo *r, const git_signature *const who[2], const git_commit *parent,
-    json_t *rec, const char *summary, const char *subject, git_oid *out)
+    const struct buf *json, const struct buf *sig, const char *summary, const char *subject,
+    git_oid *out)
 {
 	git_treebuilder *tb = NULL;
 	git_tree *tree = NULL;
 	struct buf msg = BUF_INIT;
-	struct buf json = BUF_INIT;
-	git_oid blob, tree_id;
-	char *text;
+	git_oid blob, sblob, tree_id;
 	int rc = 0;
 
-	if (!(text = json_dumps(rec, JSON_SORT_KEYS | JSON_INDENT(2))))
-		return err_set(-E_INVALID, "record for '%s' cannot be written as JSON", subject);
-	buf_printf(&json, "%s\n", text);
 	buf_printf(&msg, "%s\n\nsubject: %s\n", summary, subject);
-	if (git_blob_create_from_buffer(&blob, r->git, json.ptr, json.len) < 0 ||
+	if (git_blob_create_from_buffer(&blob, r->git, json->ptr, json->len) < 0 ||
 	    git_treebuilder_new(&tb, r->git, NULL) < 0 ||
 	    git_treebuilder_insert(NULL, tb, RECORD_FILE, &blob, GIT_FILEMODE_BLOB) < 0 ||
+	    (sig->len && (git_blob_create_from_buffer(&sblob, r->git, sig->ptr, sig->len) < 0 ||
+	    git_treebuilder_insert(NULL, tb, SIG_FILE, &sblob, GIT_FILEMODE_BLOB) < 0)) ||
 	    git_treebuilder_write(&tree_id, tb) < 0 ||
 	    git_tree_lookup(&tree, r->git, &tree_id) < 0 ||
 	    git_commit_create(out, r->git, NULL, who[0], who[1], NULL, msg.ptr, tree,
 	    parent ? 1 : 0, parent ? &parent : NULL) < 0)
 		rc = repo_error(-E_GENERIC, "writing a record for '%s'", subject);
-	free(text);
-	buf_release(&json);
 	git_tree_free(tree);
 	git_treebuilder_free(tb);
 	buf_release(&msg);
 	return rc;
+}
+
+/* The record's bytes as stored, and their signature when git signs. */
+static int
+encode(struct repo *r, json_t *rec, const char *subject, struct buf *json, struct buf *sig)
+{
+	char *text;
+	int rc;
+
+	if (!(text = json_dumps(rec, JSON_SORT_KEYS | JSON_INDENT(2))))
+		return err_set(-E_INVALID, "record for '%s' cannot be written as JSON", subject);
+	buf_printf(json, "%s\n", text);
+	free(text);
+	if ((rc = sign_configured(r)) <= 0)
+		return rc;
+	return sign_data(r, json->ptr, json->len, sig);
 }
 
 int
@@ -77,7 +92,7 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
     const char *summary, git_oid *out)
 {
 	git_signature *who[2] = { NULL, NULL };	/* author, committer: once for all tries */
-	struct buf ref = BUF_INIT;
+	struct buf ref = BUF_INIT, json = BUF_INIT, sig = BUF_INIT;
 	git_reference *moved = NULL;
 	git_commit *parent = NULL;
 	git_oid head, commit;
@@ -85,7 +100,8 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 
 	if ((rc = records_ref(kind, subject, &ref)) < 0 ||
 	    (rc = repo_signature(r, "AUTHOR", &who[0])) < 0 ||
-	    (rc = repo_signature(r, "COMMITTER", &who[1])) < 0)
+	    (rc = repo_signature(r, "COMMITTER", &who[1])) < 0 ||
+	    (rc = encode(r, rec, subject, &json, &sig)) < 0)
 		goto out;
 	for (tries = 0; tries < CAS_TRIES; tries++) {
 		int have = git_reference_name_to_id(&head, r->git, ref.ptr) == 0;
@@ -96,8 +112,8 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 			rc = repo_error(-E_GENERIC, "reading '%s'", ref.ptr);
 			goto out;
 		}
-		if ((rc = write_commit(r, (const git_signature *const *)who, parent, rec, summary,
-		    subject, &commit)) < 0)
+		if ((rc = write_commit(r, (const git_signature *const *)who, parent, &json, &sig,
+		    summary, subject, &commit)) < 0)
 			goto out;
 		/* compare-and-swap under the ref's lock: a zero old value means
 		 * "must not exist" (plain create is not atomic in libgit2 1.5) */
@@ -126,78 +142,111 @@ out:
 	git_signature_free(who[1]);
 	git_commit_free(parent);
 	buf_release(&ref);
+	buf_release(&json);
+	buf_release(&sig);
 	return rc;
 }
 
-/* Parses the record.json of commit c; caller owns *out. */
+/* Reads the record of commit c (on the chain ref) and calls fn with it. */
 static int
-read_record(struct repo *r, const git_commit *c, json_t **out)
+read_record(struct repo *r, const char *ref, const git_commit *c,
+    int (*fn)(const struct record *rec, void *data), void *data)
 {
-	struct buf data = BUF_INIT;
+	struct buf raw = BUF_INIT, sig = BUF_INIT;
+	struct record rec = { git_commit_id(c), NULL, NULL, 0, NULL };
 	json_error_t jerr;
 	int rc;
 
-	if ((rc = repo_read_in_tree(r, git_commit_tree_id(c), RECORD_FILE, &data)) < 0)
+	if ((rc = repo_read_in_tree(r, git_commit_tree_id(c), RECORD_FILE, &raw)) < 0) {
+		rc = err_set(-E_INVALID, "%s: commit %s holds no %s", ref,
+		    repo_short(git_commit_id(c)), RECORD_FILE);
 		goto out;
-	if (!(*out = json_loadb(data.ptr, data.len, JSON_REJECT_DUPLICATES, &jerr)) ||
-	    !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		rc = err_set(-E_INVALID, "record %s is not a JSON object: %s",
-		    repo_short(git_commit_id(c)), jerr.text);
+	}
+	rec.json = json_loadb(raw.ptr, raw.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(rec.json)) {
+		rc = err_set(-E_INVALID, "%s: record %s is not a JSON object%s%s", ref,
+		    repo_short(git_commit_id(c)), rec.json ? "" : ": ", rec.json ? "" : jerr.text);
+		goto out;
+	}
+	if (repo_read_in_tree(r, git_commit_tree_id(c), SIG_FILE, &sig) == 0)
+		rec.sig = sig.ptr;
+	err_clear();
+	rec.raw = raw.ptr;
+	rec.len = raw.len;
+	rc = fn(&rec, data);
+out:
+	json_decref(rec.json);
+	buf_release(&raw);
+	buf_release(&sig);
+	return rc;
+}
+
+int
+records_walk_tip(struct repo *r, const char *ref, const git_oid *tip,
+    int (*fn)(const struct record *rec, void *data), void *data)
+{
+	git_revwalk *walk = NULL;
+	git_object *obj = NULL;
+	git_oid id;
+	int rc = 0;
+
+	if (git_object_lookup(&obj, r->git, tip, GIT_OBJECT_ANY) < 0) {
+		rc = repo_error(-E_INVALID, "%s: reading %s", ref, repo_short(tip));
+		goto out;
+	}
+	if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
+		rc = err_set(-E_INVALID, "%s points at a %s, not a commit", ref,
+		    git_object_type2string(git_object_type(obj)));
+		goto out;
+	}
+	if (git_revwalk_new(&walk, r->git) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL) < 0 ||
+	    git_revwalk_push(walk, tip) < 0) {
+		rc = repo_error(-E_GENERIC, "walking '%s'", ref);
+		goto out;
+	}
+	while (rc == 0 && git_revwalk_next(&id, walk) == 0) {
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, r->git, &id) < 0) {
+			rc = repo_error(-E_INVALID, "%s: reading record %s", ref, repo_short(&id));
+			break;
+		}
+		/* a merge of two chains holds no record of its own */
+		if (git_commit_parentcount(c) < 2)
+			rc = read_record(r, ref, c, fn, data);
+		git_commit_free(c);
 	}
 out:
-	buf_release(&data);
+	git_object_free(obj);
+	git_revwalk_free(walk);
 	return rc;
 }
 
 int
 records_walk(struct repo *r, const char *kind, const char *subject,
-    int (*fn)(const git_oid *commit, json_t *rec, void *data), void *data)
+    int (*fn)(const struct record *rec, void *data), void *data)
 {
 	struct buf ref = BUF_INIT;
-	git_revwalk *walk = NULL;
 	git_oid id;
 	int rc;
 
 	if ((rc = records_ref(kind, subject, &ref)) < 0)
 		goto out;
-	if (git_reference_name_to_id(&id, r->git, ref.ptr) < 0) {
+	if (git_reference_name_to_id(&id, r->git, ref.ptr) < 0)
 		rc = err_set(-E_NOTFOUND, "no %s record for '%s'", kind, subject);
-		goto out;
-	}
-	if (git_revwalk_new(&walk, r->git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL) < 0 ||
-	    git_revwalk_push(walk, &id) < 0) {
-		rc = repo_error(-E_GENERIC, "walking '%s'", ref.ptr);
-		goto out;
-	}
-	while (rc == 0 && git_revwalk_next(&id, walk) == 0) {
-		git_commit *c = NULL;
-		json_t *rec = NULL;
-
-		if (git_commit_lookup(&c, r->git, &id) < 0) {
-			rc = repo_error(-E_GENERIC, "reading record %s", repo_short(&id));
-			break;
-		}
-		/* a merge of two chains holds no record of its own */
-		if (git_commit_parentcount(c) < 2 && (rc = read_record(r, c, &rec)) == 0)
-			rc = fn(&id, rec, data);
-		json_decref(rec);
-		git_commit_free(c);
-	}
+	else
+		rc = records_walk_tip(r, ref.ptr, &id, fn, data);
 out:
-	git_revwalk_free(walk);
 	buf_release(&ref);
 	return rc;
 }
 
 /* records_walk callback keeping the first record. */
 static int
-keep_first(const git_oid *commit, json_t *rec, void *data)
+keep_first(const struct record *rec, void *data)
 {
-	(void)commit;
-	*(json_t **)data = json_incref(rec);
+	*(json_t **)data = json_incref(rec->json);
 	return 1;
 }
 

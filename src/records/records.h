@@ -22,16 +22,31 @@ int records_ref(const char *kind, const char *subject, struct buf *out);
  * the chain's head, moved in with a compare-and-swap on the ref; when
  * another writer moved it meanwhile, re-reads and retries, so no record is
  * lost. summary is the commit's subject line. rec is borrowed. *out gets
- * the new commit (may be NULL).
+ * the new commit (may be NULL). When git is set up for ssh signing
+ * (gpg.format = ssh, user.signingkey), the record is signed with that key
+ * and the signature kept beside it (record.json.sig).
  */
 int records_append(struct repo *r, const char *kind, const char *subject, json_t *rec,
     const char *summary, git_oid *out);
 
+/* One record as read back; everything borrowed for the callback's call. */
+struct record {
+	const git_oid *commit;	/* the commit holding it */
+	json_t *json;		/* the parsed object */
+	const char *raw;	/* the exact bytes of record.json (what was signed) */
+	size_t len;
+	const char *sig;	/* the armored ssh signature, or NULL when unsigned */
+};
+
 /* Calls fn for each record of the chain, newest first (every parent, so a
  * merged chain is seen whole); fn's non-zero return stops the walk and is
- * returned. The json is borrowed for the call. -E_NOTFOUND: no chain. */
+ * returned. -E_NOTFOUND: no chain; -E_INVALID naming the ref and commit for
+ * a ref that is not a commit or a record that is not a JSON object. */
 int records_walk(struct repo *r, const char *kind, const char *subject,
-    int (*fn)(const git_oid *commit, json_t *rec, void *data), void *data);
+    int (*fn)(const struct record *rec, void *data), void *data);
+/* The same for the chain whose head is tip (ref names it in messages). */
+int records_walk_tip(struct repo *r, const char *ref, const git_oid *tip,
+    int (*fn)(const struct record *rec, void *data), void *data);
 
 /* The newest record of the chain (caller owns *out). -E_NOTFOUND: none. */
 int records_latest(struct repo *r, const char *kind, const char *subject, json_t **out);

@@ -147,6 +147,26 @@ note_sync(struct repo *r, const char *remote)
 	buf_release(&line);
 }
 
+void
+records_last_sync(struct repo *r, long long *when, struct buf *remote)
+{
+	struct buf path = BUF_INIT, line = BUF_INIT;
+	char *end;
+
+	*when = 0;
+	buf_printf(&path, "%sslipway/last-sync", git_repository_commondir(r->git));
+	if (buf_read_file(&line, path.ptr) == 0) {
+		*when = strtoll(line.ptr, &end, 10);
+		if (*end == ' ') {
+			buf_puts(remote, end + 1);
+			buf_rtrim(remote);
+		}
+	}
+	err_clear();
+	buf_release(&path);
+	buf_release(&line);
+}
+
 /* One attempt: list, fetch, join, push. */
 static int
 sync_once(struct repo *r, const char *remote, struct sync_stats *st)

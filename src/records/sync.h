@@ -22,4 +22,8 @@ struct sync_stats {
  */
 int records_sync(struct repo *r, const char *remote, struct sync_stats *st);
 
+/* When the last sync ran (seconds since the epoch) and with which remote;
+ * *when = 0 when this clone never synced. */
+void records_last_sync(struct repo *r, long long *when, struct buf *remote);
+
 #endif

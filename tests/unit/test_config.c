@@ -581,7 +581,7 @@ test_unknown_key(void **state)
 	expect_fail("[project]\n\tmessage = m\n", "unknown key 'project.message'", NULL);
 	expect_fail("[compat]\n\tname = x\n", "unknown key 'compat.name'", NULL);
 	expect_fail("[release]\n\tcolour = blue\n", "unknown key 'release.colour'", NULL);
-	expect_fail("[branches]\n\thotfix = hotfix/*\n", "unknown key 'branches.hotfix'",
+	expect_fail("[branches]\n\tdevelop = dev\n", "unknown key 'branches.develop'",
 	    NULL);
 	expect_fail_test("[job \"build\"]\n\truns = x\n", "test.conf:2: unknown key "
 	    "'job.build.runs'", "did you mean 'job.build.run'?");
@@ -800,6 +800,24 @@ test_gate_values(void **state)
 	expect_bad_value("gate", "approvals", "0", "a number from 1 to 99");
 	expect_bad_value("gate", "approvals", "100", "a number from 1 to 99");
 	expect_bad_value("gate", "approvals", "two", "a number from 1 to 99");
+	expect_good_value("gate", "require-signed", "true");
+	expect_good_value("gate", "require-signed", "off");
+	expect_bad_value("gate", "require-signed", "sure", "'sure' is not a boolean");
+	expect_good_value("gate", "review-first", "block");
+	expect_bad_value("gate", "review-first", "always", "'always' is not one of off, warn, block");
+	expect_good_value("review", "remind-after", "24h");
+	expect_good_value("review", "remind-after", "90");
+	expect_bad_value("review", "remind-after", "1 day", "'1 day' is not a duration");
+	expect_bad_value("review", "remind-after", "0h", "'0h' is not a duration");
+	expect_good_value("branches", "cdfix", "cd-fix/*");
+	expect_good_value("branches", "hotfix", "hotfix/*");
+	expect_bad_value("branches", "hotfix", "hot fix/*", "not a valid branch name");
+	assert_int_equal(config_glob_match("cd-fix/*", "cd-fix/a/b"), 1);
+	assert_int_equal(config_glob_match("cd-fix/*", "cd-fix"), 0);
+	assert_int_equal(config_glob_match("*-fix", "cd-fix"), 1);
+	assert_int_equal(config_duration("2d"), 172800);
+	assert_int_equal(config_duration("5x"), -1);
+	assert_int_equal(config_bool("Yes"), 1);
 }
 
 static void

@@ -55,12 +55,11 @@ teardown(void **state)
 }
 
 static int
-collect(const git_oid *commit, json_t *rec, void *data)
+collect(const struct record *rec, void *data)
 {
 	struct buf *b = data;
 
-	(void)commit;
-	buf_printf(b, "%lld,", (long long)json_integer_value(json_object_get(rec, "n")));
+	buf_printf(b, "%lld,", (long long)json_integer_value(json_object_get(rec->json, "n")));
 	return 0;
 }
 
