@@ -104,14 +104,55 @@ git fetch -q origin
 run slipway record cd --status pass --commit origin/master
 run slipway sync
 run git -C "$demo/origin.git" log --graph --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
+
+say "the server enforces the gate: slipway's pre-receive hook in origin.git"
+(cd "$demo/origin.git" && run slipway hook install)
+
+say "carol starts a feature, CI passes on it, and she asks for a review"
+cd "$demo"
+as carol
+git clone -q -b staging origin.git carol 2>/dev/null
+cd carol
+git switch -q -c feature/search
+printf 'search\n' >search.txt && git add search.txt && git commit -q -m "search"
+git push -q origin feature/search
+run slipway record ci --status pass
+run slipway review request
+
+say "a plain push to staging bypasses the gate: the server refuses it, with the reason"
+rc=0; run git push -q origin HEAD:staging || rc=$?
+echo "exit status: $rc"
+
+say "slipway merge refuses too: CI passed, but nobody else reviewed it (exit 1)"
+rc=0; slipway merge feature/search || rc=$?
+echo "exit status: $rc"
+
+say "bob's morning: others' reviews come first"
+cd "$demo/bob/indra"
+as bob
+git fetch -q origin
+run slipway sync
+run slipway status
+run slipway queue
+run slipway review approve feature/search -m "looks good"
+
+say "carol: the gate holds now; the merge is built in memory and pushed atomically"
+cd "$demo/carol"
+as carol
+run slipway sync
+run slipway gate feature/search
+run slipway merge feature/search
+run slipway review list --all
+run git -C "$demo/origin.git" log --graph --format='%h %s' -3 staging
+
 cd "$demo/alice/indra"
 as alice
 
 say "the result, seen with plain git on the remote"
-run git -C "$demo/origin.git" log --graph --oneline --decorate --all
+run git -C "$demo/origin.git" log --graph --oneline --decorate --branches --tags
 run git -C "$demo/origin.git" log -1 --format='%h %s (parents %p)' master
 say "what the release commit adds to staging: the version values, nothing else"
 run git -C "$demo/origin.git" diff master^2 master
 git -C "$demo/origin.git" fsck --strict --no-dangling
 echo
-echo "tour done: origin's master and staging are at the same release commit, tagged v2.5.0"
+echo "tour done: master is the release v2.5.0; staging has carol's reviewed feature on top"

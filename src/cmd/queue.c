@@ -91,10 +91,10 @@ print_part(struct repo *r, struct project *p, struct pending *q, const char *me,
 
 	for (i = 0; i < q->n; i++)
 		n += (!strcmp(q->v[i].author, me)) == mine;
-	if (mine)
-		printf("%syours (%zu):\n", n < q->n ? "\n" : "", n);
-	else
-		printf("waiting for you (%zu):\n", n);
+	if (mine && n)
+		printf("\nyours (%zu):\n", n);
+	else if (!mine)
+		printf("waiting for you (%zu)%s\n", n, n ? ":" : ": nothing, on with your own work");
 	for (i = 0; i < q->n && rc == 0; i++) {
 		if ((!strcmp(q->v[i].author, me)) != mine)
 			continue;
@@ -131,7 +131,7 @@ cmd_queue(int argc, char **argv)
 		return cmd_too_many(argv, argv[optind], usage);
 	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0 ||
 	    (rc = repo_signature(&repo, "COMMITTER", &me)) < 0 ||
-	    (rc = review_each(&repo, &bad, keep_open, &q)) < 0)
+	    (rc = review_each(&repo, 1, &bad, keep_open, &q)) < 0)
 		goto out;
 	remind = config_duration(config_get(&proj.cfg, "review.remind-after", "24h"));
 	qsort(q.v, q.n, sizeof(*q.v), oldest_first);

@@ -205,7 +205,7 @@ list(struct repo *r, struct project *p, struct args *a)
 	size_t i;
 	int rc;
 
-	rc = review_each(r, &bad, list_one, &l);
+	rc = review_each(r, !a->all, &bad, list_one, &l);
 	if (rc == 0 && !l.shown)
 		printf("no %sreview requests\n", a->all ? "" : "open ");
 	for (i = 0; i < bad.nr; i++)

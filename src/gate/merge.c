@@ -43,7 +43,7 @@ read_heads(struct repo *r, const struct project *p, struct merge_plan *plan)
 	int rc;
 
 	strvec_pushl(&names, plan->staging_ref, plan->branch_ref, NULL);
-	if ((rc = remote_list_refs(r, plan->remote, &names, &refs)) < 0)
+	if ((rc = remote_list_refs(r, plan->remote, REMOTE_HEADS, &names, &refs)) < 0)
 		goto out;
 	s = remote_refs_get(&refs, plan->staging_ref);
 	h = remote_refs_get(&refs, plan->branch_ref);

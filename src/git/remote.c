@@ -63,12 +63,12 @@ remote_lines(const char *err, struct buf *out)
 int
 remote_list(struct repo *r, const char *name, struct remote_refs *out)
 {
-	return remote_list_refs(r, name, NULL, out);
+	return remote_list_refs(r, name, 0, NULL, out);
 }
 
 int
-remote_list_refs(struct repo *r, const char *name, const struct strvec *refnames,
-    struct remote_refs *out)
+remote_list_refs(struct repo *r, const char *name, unsigned kinds,
+    const struct strvec *refnames, struct remote_refs *out)
 {
 	struct run cmd = RUN_INIT;
 	const char *p;
@@ -76,7 +76,13 @@ remote_list_refs(struct repo *r, const char *name, const struct strvec *refnames
 	int rc;
 
 	repo_git_cmd(r, &cmd);
-	strvec_pushl(&cmd.argv, "ls-remote", "--", name, NULL);
+	strvec_push(&cmd.argv, "ls-remote");
+	/* these become protocol v2 ref prefixes: the server sends only those */
+	if (kinds & REMOTE_HEADS)
+		strvec_push(&cmd.argv, "--heads");
+	if (kinds & REMOTE_TAGS)
+		strvec_push(&cmd.argv, "--tags");
+	strvec_pushl(&cmd.argv, "--", name, NULL);
 	for (i = 0; refnames && i < refnames->nr; i++)
 		strvec_push(&cmd.argv, refnames->v[i]);
 	cmd.foreground = 1;

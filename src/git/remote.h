@@ -25,10 +25,14 @@ int remote_check(struct repo *r, const char *name);
 /* git ls-remote NAME: every ref the remote advertises ("^{}" lines
  * skipped). -E_REMOTE with git's message when it cannot be reached. */
 int remote_list(struct repo *r, const char *name, struct remote_refs *out);
-/* The same for only the given full ref names (ls-remote matches them as
- * patterns: check names with remote_refs_get). */
-int remote_list_refs(struct repo *r, const char *name, const struct strvec *refnames,
-    struct remote_refs *out);
+/* The same for only branches and/or tags (kinds: REMOTE_HEADS,
+ * REMOTE_TAGS; 0 for all) and, when refnames is not NULL, only those names
+ * (ls-remote matches them as patterns: check with remote_refs_get). A
+ * remote with many other refs (refs/slipway/) then sends only these. */
+#define REMOTE_HEADS 1u
+#define REMOTE_TAGS 2u
+int remote_list_refs(struct repo *r, const char *name, unsigned kinds,
+    const struct strvec *refnames, struct remote_refs *out);
 /* The advertised OID of refname, or NULL. */
 const git_oid *remote_refs_get(const struct remote_refs *refs, const char *refname);
 void remote_refs_release(struct remote_refs *refs);

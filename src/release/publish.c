@@ -203,7 +203,7 @@ check_pushed(struct repo *r, struct release_plan *plan, const struct push_update
 	int rc, was_int = strstr(err_msg(), "interrupted") != NULL;
 
 	buf_puts(&why, err_msg());
-	if (remote_list(r, plan->remote, &now) < 0) {
+	if (remote_list_refs(r, plan->remote, REMOTE_HEADS | REMOTE_TAGS, NULL, &now) < 0) {
 		rc = err_set(-E_REMOTE, "%s, and '%s' cannot be read to learn what it did: %s",
 		    why.ptr, plan->remote, err_msg());
 		err_hint("look with: git ls-remote %s", plan->remote);

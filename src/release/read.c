@@ -63,7 +63,8 @@ read_remote(struct repo *r, struct release_plan *plan)
 	int rc;
 
 	if ((rc = remote_check(r, plan->remote)) < 0 ||
-	    (rc = remote_list(r, plan->remote, &plan->refs)) < 0)
+	    (rc = remote_list_refs(r, plan->remote, REMOTE_HEADS | REMOTE_TAGS, NULL,
+	    &plan->refs)) < 0)
 		return rc;
 	m = remote_refs_get(&plan->refs, plan->production_ref);
 	s = remote_refs_get(&plan->refs, plan->staging_ref);
