@@ -6,6 +6,7 @@
 
 #include "gate/gate.h"
 #include "git/merge.h"
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
@@ -143,36 +144,42 @@ out:
 	return rc;
 }
 
+/* Looking for a tag of a commit. */
+struct tag_search {
+	struct repo *r;
+	const git_oid *commit;
+};
+
+/* refs_list callback: stops at a tag that peels to the commit. */
+static int
+tag_peels_to(const char *name, const git_oid *oid, void *data)
+{
+	struct tag_search *t = data;
+	git_object *obj = NULL, *peeled = NULL;
+	int found;
+
+	(void)name;
+	found = git_object_lookup(&obj, t->r->git, oid, GIT_OBJECT_ANY) == 0 &&
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0 &&
+	    git_oid_equal(git_object_id(peeled), t->commit);
+	git_object_free(peeled);
+	git_object_free(obj);
+	return found;
+}
+
 /* Whether a tag pointing at commit is pushed now or exists already. */
 static int
 tagged(struct repo *r, const struct ref_update *u, size_t n, const git_oid *commit)
 {
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	git_object *obj = NULL, *peeled = NULL;
+	struct tag_search t = { r, commit };
 	size_t i;
 	int found = 0;
 
-	for (i = 0; i < n && !found; i++) {
-		if (!starts_with(u[i].ref, "refs/tags/") || is_zero(&u[i].new_oid) ||
-		    git_object_lookup(&obj, r->git, &u[i].new_oid, GIT_OBJECT_ANY) < 0)
-			continue;
-		found = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0 &&
-		    git_oid_equal(git_object_id(peeled), commit);
-		git_object_free(peeled);
-		git_object_free(obj);
-		peeled = obj = NULL;
-	}
-	if (!found && git_reference_iterator_glob_new(&it, r->git, "refs/tags/*") == 0) {
-		while (!found && git_reference_next(&ref, it) == 0) {
-			found = git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0 &&
-			    git_oid_equal(git_object_id(peeled), commit);
-			git_object_free(peeled);
-			peeled = NULL;
-			git_reference_free(ref);
-		}
-	}
-	git_reference_iterator_free(it);
+	for (i = 0; i < n && !found; i++)
+		if (starts_with(u[i].ref, "refs/tags/") && !is_zero(&u[i].new_oid))
+			found = tag_peels_to(u[i].ref, &u[i].new_oid, &t);
+	if (!found)
+		found = refs_list(r, "refs/tags/", tag_peels_to, &t) == 1;
 	err_clear();
 	return found;
 }
@@ -182,6 +189,7 @@ static int
 check_production(struct repo *r, const struct quarantine *q, const struct names *nm,
     const struct ref_update *u, size_t n, const struct ref_update *mu)
 {
+	const struct ref_update *su = find(u, n, nm->staging.ptr);
 	git_oid staging;
 	git_commit *c = NULL;
 	struct buf name = BUF_INIT;
@@ -189,9 +197,12 @@ check_production(struct repo *r, const struct quarantine *q, const struct names 
 
 	if (git_commit_lookup(&c, r->git, &mu->new_oid) < 0)
 		return repo_error(-E_REFUSED, "%s: reading %s", mu->ref, repo_short(&mu->new_oid));
+	/* staging as the server has it: the old value when it moves too */
+	if (su)
+		git_oid_cpy(&staging, &su->old_oid);
 	if (git_commit_parentcount(c) == 2 &&
 	    git_oid_equal(git_commit_parent_id(c, 0), &mu->old_oid) &&
-	    git_reference_name_to_id(&staging, r->git, nm->staging.ptr) == 0 &&
+	    (su || git_reference_name_to_id(&staging, r->git, nm->staging.ptr) == 0) &&
 	    git_oid_equal(git_commit_parent_id(c, 1), &staging)) {
 		/* a release: the merge of staging as it is, tagged */
 		if (!tagged(r, u, n, &mu->new_oid))

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate/enforce.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
@@ -237,6 +238,22 @@ out:
 	return rc;
 }
 
+/* Runs the server hook's rules (src/gate/enforce.c) on the release's updates. */
+static int
+check_protocol(struct repo *r, struct release_plan *plan, const struct push_update *pu,
+    size_t n)
+{
+	struct ref_update u[3];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		git_oid_cpy(&u[i].old_oid, &pu[i].expect);
+		git_oid_cpy(&u[i].new_oid, &pu[i].new_oid);
+		u[i].ref = (char *)pu[i].dst;
+	}
+	return enforce_check(r, &plan->quarantine, plan->cfg, u, n, NULL);
+}
+
 int
 release_publish(struct repo *r, struct release_plan *plan)
 {
@@ -254,6 +271,9 @@ release_publish(struct repo *r, struct release_plan *plan)
 	u[1].dst = plan->staging_ref;
 	git_oid_cpy(&u[2].new_oid, &plan->tag_object);
 	u[2].dst = tagref.ptr;
+	/* what the server's hook will check, so that its refusal shows here first */
+	if ((rc = check_protocol(r, plan, u, 3)) < 0)
+		goto out;
 	rc = remote_push_atomic(r, &plan->quarantine, plan->remote, u, 3);
 	if (rc == -E_UNSURE)
 		rc = check_pushed(r, plan, u, 3);
@@ -267,6 +287,7 @@ release_publish(struct repo *r, struct release_plan *plan)
 	} else if (rc == 0) {
 		update_local(r, plan);
 	}
+out:
 	buf_release(&tagref);
 	return rc;
 }

@@ -215,7 +215,7 @@ test_expect_success 'more records in both clones, none shared yet' '
 test_expect_success 'concurrent syncs from both clones, then one more each: all converge' '
 	(cd alice && "$SLIPWAY" sync >../sync.alice 2>&1; echo $? >../rc.alice) &
 	(cd bob && "$SLIPWAY" sync >../sync.bob 2>&1; echo $? >../rc.bob) &
-	wait &&
+	wait && cat sync.alice sync.bob &&
 	echo 0 >zero && test_cmp zero rc.alice && test_cmp zero rc.bob &&
 	test_grep "synced records with .origin.:" sync.alice &&
 	test_grep "synced records with .origin.:" sync.bob &&
@@ -236,6 +236,42 @@ test_expect_success 'concurrent syncs from both clones, then one more each: all 
 			git -C $r merge-base --is-ancestor "$old" "$ref" || return 1
 		done
 	done <old2
+'
+
+# The window a real race hits: both pushes saw the old heads; the other one
+# lands after this one's lease passed in git push but before the remote
+# takes its ref locks. origin's pre-receive hook (it runs in between) lets
+# bob's sync through at that moment, once.
+test_expect_success 'a push whose lease fails on the remote, under its ref lock, is retried' '
+	(cd alice && test_tick && GIT_COMMITTER_EMAIL=alice@example.com \
+		"$SLIPWAY" record ci --status pass --commit "$C1" --url https://ci.example/z/1 >/dev/null) &&
+	(cd bob && test_tick && GIT_COMMITTER_EMAIL=bob@example.com \
+		"$SLIPWAY" record ci --status fail --commit "$C1" --url https://ci.example/z/2 >/dev/null) &&
+	cat >origin.git/hooks/pre-receive <<-EOS &&
+	#!/bin/sh
+	cat >/dev/null
+	if [ -f "$TRASH/race" ]; then
+		rm -f "$TRASH/race"
+		(
+			unset GIT_DIR GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
+				GIT_QUARANTINE_PATH GIT_PUSH_OPTION_COUNT
+			cd "$TRASH/bob" && "$SLIPWAY" sync >"$TRASH/sync.bob" 2>&1
+		)
+	fi
+	exit 0
+	EOS
+	chmod +x origin.git/hooks/pre-receive &&
+	test_when_finished "rm -f origin.git/hooks/pre-receive" &&
+	touch race &&
+	(cd alice && "$SLIPWAY" sync >../sync.alice 2>&1) ||
+	{ cat sync.alice; false; } &&
+	test ! -e race &&
+	test_grep "synced records with .origin.: 0 in, 2 out, 0 merged" sync.bob &&
+	test_grep "synced records with .origin.: 0 in, 2 out, 2 merged (2 tries" sync.alice &&
+	(cd bob && slipway sync >../out) && test_grep "2 in, 0 out, 0 merged" out &&
+	tips origin.git >o && tips alice >a && tips bob >b &&
+	test_cmp o a && test_cmp o b &&
+	test "$(records origin.git "$PC1")" = 48
 '
 
 test_done
