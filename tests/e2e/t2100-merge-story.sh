@@ -88,7 +88,7 @@ test_expect_success 'alice: a feature branch, pushed, CI green, review requested
 	git -C alice for-each-ref refs/slipway >here &&
 	git -C origin.git for-each-ref refs/slipway >there &&
 	test_cmp here there &&
-	test "$(grep -c " refs/slipway/pipeline/" there)" = 2
+	test "$(grep -c "	refs/slipway/pipeline/" there)" = 2
 '
 
 test_expect_success 'alice: the gate fails without a review, and shows its evidence' '
