@@ -113,7 +113,7 @@ packed_refs(const char *common, const char *prefix, struct reflist *l)
 	const char *text, *p;
 	int fd, sorted = 0, rc = 0;
 
-	buf_printf(&path, "%s/packed-refs", common);
+	buf_printf(&path, "%spacked-refs", common);
 	if ((fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
 	    st.st_size == 0)
 		goto out;	/* no packed refs */
@@ -189,10 +189,11 @@ refs_list(struct repo *r, const char *prefix,
 	if ((rc = packed_refs(common, prefix, &packed)) < 0)
 		goto out;
 	/* the loose refs of the folder holding the prefix, filtered */
-	buf_printf(&path, "%s/%.*s", common, (int)(slash - prefix), prefix);
+	buf_printf(&path, "%s%.*s", common, (int)(slash - prefix), prefix);
 	buf_add(&name, prefix, (size_t)(slash - prefix) + 1);
 	loose_refs(&path, &name, &loose);
-	qsort(loose.v, loose.n, sizeof(*loose.v), ref_cmp);
+	if (loose.n)
+		qsort(loose.v, loose.n, sizeof(*loose.v), ref_cmp);
 	while (rc == 0 && (i < packed.n || j < loose.n)) {
 		int c = i == packed.n ? 1 : j == loose.n ? -1 :
 		    strcmp(packed.v[i].name, loose.v[j].name);

@@ -347,7 +347,8 @@ cache_read(struct repo *r, struct tipset *t)
 		for (p = text.ptr; p + GIT_OID_HEXSZ < text.ptr + text.len + 1 &&
 		    git_oid_fromstrn(&id, p, GIT_OID_HEXSZ) == 0; p += GIT_OID_HEXSZ + 1)
 			tipset_add(t, &id);
-		qsort(t->v, t->n, sizeof(*t->v), oid_cmp);
+		if (t->n)
+			qsort(t->v, t->n, sizeof(*t->v), oid_cmp);
 	}
 	err_clear();
 	buf_release(&path);
@@ -362,7 +363,8 @@ cache_write(struct repo *r, struct tipset *t)
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t i;
 
-	qsort(t->v, t->n, sizeof(*t->v), oid_cmp);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), oid_cmp);
 	for (i = 0; i < t->n; i++)
 		buf_printf(&text, "%s\n", git_oid_tostr(hex, sizeof(hex), &t->v[i]));
 	buf_printf(&path, "%sslipway", git_repository_commondir(r->git));
@@ -393,7 +395,7 @@ each_ref(const char *name, const git_oid *oid, void *data)
 	struct review rv;
 	int rc;
 
-	if (e->open_only && bsearch(oid, e->known.v, e->known.n, sizeof(*oid), oid_cmp)) {
+	if (e->open_only && e->known.n && bsearch(oid, e->known.v, e->known.n, sizeof(*oid), oid_cmp)) {
 		tipset_add(&e->seen, oid);
 		return 0;
 	}
