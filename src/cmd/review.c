@@ -60,6 +60,8 @@ parse(int argc, char **argv, struct args *a)
 		a->branch = argv[optind++];
 	if (optind < argc)
 		return cmd_too_many(argv, argv[optind], usage);
+	if (a->branch && !strcmp(a->sub, "list"))
+		return cmd_too_many(argv, a->branch, usage);
 	if (strcmp(a->sub, "request") && strcmp(a->sub, "approve") && strcmp(a->sub, "reject") &&
 	    strcmp(a->sub, "list") && strcmp(a->sub, "close")) {
 		fprintf(stderr, "slipway: review: unknown subcommand '%s'\n", a->sub);
