@@ -21,10 +21,16 @@ struct find {
 static int
 find_pipeline(const struct record *rec, void *data)
 {
+	static const char *const need[] = { "pipeline", "status", "commit", "by", "at" };
 	struct find *f = data;
 	const char *p = json_string_value(json_object_get(rec->json, "pipeline"));
+	size_t i;
 
-	if (!p || strcmp(p, f->pipeline))
+	for (i = 0; i < ARRAY_SIZE(need); i++)
+		if (!json_is_string(json_object_get(rec->json, need[i])))
+			return err_set(-E_INVALID, "%s: record %s is not a pipeline result: "
+			    "no '%s'", rec->ref, repo_short(rec->commit), need[i]);
+	if (strcmp(p, f->pipeline))
 		return 0;
 	f->found = json_incref(rec->json);
 	return 1;
@@ -134,6 +140,21 @@ allowed_signers(struct repo *r, const git_oid *staging, struct buf *out)
 	err_clear();
 }
 
+int
+gate_check_signatures(struct repo *r, const struct config *cfg, const git_oid *staging,
+    struct review *rv)
+{
+	struct buf signers = BUF_INIT;
+	int rc;
+
+	if (config_bool(config_get(cfg, "gate.require-signed", "false")) != 1)
+		return 0;
+	allowed_signers(r, staging, &signers);
+	rc = review_check_signatures(rv, signers.ptr);
+	buf_release(&signers);
+	return rc;
+}
+
 /* Explains one vote that does not count for the review fact at head. */
 static void
 explain_vote(const struct review *rv, const struct review_vote *v, const char *head,
@@ -159,7 +180,6 @@ fact_review(struct repo *r, const struct config *cfg, const struct gate_subject 
 	int need = atoi(config_get(cfg, "gate.approvals", "1"));
 	int signed_only = config_bool(config_get(cfg, "gate.require-signed", "false")) == 1;
 	char head[GIT_OID_HEXSZ + 1];
-	struct buf signers = BUF_INIT;
 	struct review rv;
 	size_t fresh, stale, i;
 	int rc, rejected;
@@ -172,11 +192,8 @@ fact_review(struct repo *r, const struct config *cfg, const struct gate_subject 
 	}
 	if (rc < 0)
 		return rc;
-	if (signed_only) {
-		allowed_signers(r, s->staging, &signers);
-		if ((rc = review_check_signatures(&rv, signers.ptr)) < 0)
-			goto out;
-	}
+	if ((rc = gate_check_signatures(r, cfg, s->staging, &rv)) < 0)
+		goto out;
 	review_count(&rv, head, signed_only, &fresh, &stale, &rejected);
 	rc = (long)fresh >= need && !rejected;
 	buf_printf(why, "%zu of %d approval%s at %.8s%s%s", fresh, need, need == 1 ? "" : "s",
@@ -186,7 +203,6 @@ fact_review(struct repo *r, const struct config *cfg, const struct gate_subject 
 		explain_vote(&rv, &rv.votes[i], head, signed_only, why);
 out:
 	review_release(&rv);
-	buf_release(&signers);
 	return rc;
 }
 

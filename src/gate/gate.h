@@ -43,6 +43,12 @@ void gate_report_release(struct gate_report *rep);
  * "ci, and one of cd, review, cdfix". Nothing when it passes. */
 void gate_report_lacks(const struct gate_report *rep, struct buf *out);
 
+struct review;
+/* With gate.require-signed, checks rv's vote signatures against the
+ * .slipway/allowed_signers of staging (the commit; may be NULL: none). */
+int gate_check_signatures(struct repo *r, const struct config *cfg, const git_oid *staging,
+    struct review *rv);
+
 /* The latest result of pipeline for commit (else its tree): 1 pass,
  * 0 fail, -E_NOTFOUND none; evidence (may be NULL) gets a description. */
 int gate_pipeline_status(struct repo *r, const char *pipeline, const git_oid *commit,

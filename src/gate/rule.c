@@ -70,8 +70,9 @@ parse_fact(struct parser *ps, int *out)
 {
 	const char *start = ps->p;
 	size_t n = strspn(start, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	size_t bestd = 0;
 	char *word;
-	int f;
+	int f, best;
 
 	if (!n) {
 		if (!*start)
@@ -89,11 +90,17 @@ parse_fact(struct parser *ps, int *out)
 		}
 	word = xstrndup(start, n);
 	perr(ps, start, "unknown fact", word);
-	for (f = 0; f < GATE_NFACTS; f++)
-		if (edit_distance(word, fact_names[f]) <= 2)
-			break;
-	if (f < GATE_NFACTS)
-		err_hint("did you mean '%s'?", fact_names[f]);
+	best = GATE_NFACTS;
+	for (f = 0; f < GATE_NFACTS; f++) {
+		size_t d = edit_distance(word, fact_names[f]);
+
+		if (d <= 2 && (best == GATE_NFACTS || d < bestd)) {
+			best = f;
+			bestd = d;
+		}
+	}
+	if (best < GATE_NFACTS)
+		err_hint("did you mean '%s'?", fact_names[best]);
 	else
 		err_hint("the facts are ci, cd, review and cdfix");
 	free(word);

@@ -212,6 +212,12 @@ push_verdict(const char *name, const struct run *cmd)
 			buf_printf(&why, "%.*s moved", (int)(end - ref), ref);
 		}
 	}
+	/* the remote found a ref moved under its lock (another push won the
+	 * race after git's own lease check): "cannot lock ref 'R': is at X but
+	 * expected Y" */
+	if (why.len && strstr(cmd->err.ptr, "cannot lock ref") &&
+	    strstr(cmd->err.ptr, "but expected"))
+		stale = 1;
 	remote_lines(cmd->err.ptr, &lines);
 	if (stale)
 		rc = err_set(-E_STALE, "'%s' changed since it was fetched (%s); nothing was pushed",

@@ -87,6 +87,25 @@ encode(struct repo *r, json_t *rec, const char *subject, struct buf *json, struc
 	return sign_data(r, json->ptr, json->len, sig);
 }
 
+/* The commit at the head of the chain ref; -E_INVALID when it is another
+ * kind of object (a damaged record store, named). */
+static int
+chain_head(struct repo *r, const char *ref, const git_oid *head, git_commit **out)
+{
+	git_object *obj = NULL;
+	int rc = 0;
+
+	if (git_object_lookup(&obj, r->git, head, GIT_OBJECT_ANY) < 0)
+		return repo_error(-E_INVALID, "%s: reading %s", ref, repo_short(head));
+	if (git_object_type(obj) != GIT_OBJECT_COMMIT)
+		rc = err_set(-E_INVALID, "%s points at a %s, not a commit", ref,
+		    git_object_type2string(git_object_type(obj)));
+	else if (git_commit_lookup(out, r->git, head) < 0)
+		rc = repo_error(-E_INVALID, "%s: reading %s", ref, repo_short(head));
+	git_object_free(obj);
+	return rc;
+}
+
 int
 records_append(struct repo *r, const char *kind, const char *subject, json_t *rec,
     const char *summary, git_oid *out)
@@ -108,10 +127,8 @@ records_append(struct repo *r, const char *kind, const char *subject, json_t *re
 
 		git_commit_free(parent);
 		parent = NULL;
-		if (have && git_commit_lookup(&parent, r->git, &head) < 0) {
-			rc = repo_error(-E_GENERIC, "reading '%s'", ref.ptr);
+		if (have && (rc = chain_head(r, ref.ptr, &head, &parent)) < 0)
 			goto out;
-		}
 		if ((rc = write_commit(r, (const git_signature *const *)who, parent, &json, &sig,
 		    summary, subject, &commit)) < 0)
 			goto out;
@@ -153,7 +170,7 @@ read_record(struct repo *r, const char *ref, const git_commit *c,
     int (*fn)(const struct record *rec, void *data), void *data)
 {
 	struct buf raw = BUF_INIT, sig = BUF_INIT;
-	struct record rec = { git_commit_id(c), NULL, NULL, 0, NULL };
+	struct record rec = { ref, git_commit_id(c), NULL, NULL, 0, NULL };
 	json_error_t jerr;
 	int rc;
 

@@ -31,6 +31,7 @@ int records_append(struct repo *r, const char *kind, const char *subject, json_t
 
 /* One record as read back; everything borrowed for the callback's call. */
 struct record {
+	const char *ref;	/* the chain's ref, for messages */
 	const git_oid *commit;	/* the commit holding it */
 	json_t *json;		/* the parsed object */
 	const char *raw;	/* the exact bytes of record.json (what was signed) */

@@ -20,6 +20,7 @@ struct event {
 	json_t *json;
 	char *raw;
 	char *sig;
+	git_oid commit;
 };
 
 struct events {
@@ -153,6 +154,7 @@ collect(const struct record *rec, void *data)
 	ev->v[ev->n].json = json_incref(rec->json);
 	ev->v[ev->n].raw = xstrndup(rec->raw, rec->len);
 	ev->v[ev->n].sig = rec->sig ? xstrdup(rec->sig) : NULL;
+	git_oid_cpy(&ev->v[ev->n].commit, rec->commit);
 	ev->n++;
 	return 0;
 }
@@ -228,8 +230,40 @@ fold_vote(struct review *rv, struct event *e, int approve)
 	e->raw = e->sig = NULL;
 }
 
+/* Whether s is 40 hex digits. */
+static int
+is_hex_oid(const char *s)
+{
+	return strlen(s) == GIT_OID_HEXSZ && strspn(s, "0123456789abcdef") == GIT_OID_HEXSZ;
+}
+
+/* Checks the fields an event of type needs: -E_INVALID naming the ref and
+ * the record's commit otherwise. */
+static int
+check_event(const struct review *rv, const struct event *e, const char *type)
+{
+	const char *bad = NULL;
+	int valid = 0;
+
+	if (!strcmp(type, "request"))
+		git_branch_name_is_valid(&valid, field(e->json, "branch"));
+	if (!*field(e->json, "by"))
+		bad = "no 'by'";
+	else if (!parse_time(field(e->json, "at")))
+		bad = "no valid 'at' time";
+	else if (strcmp(type, "close") && strcmp(type, "merged") &&
+	    !is_hex_oid(field(e->json, "head")))
+		bad = "no valid 'head' commit";
+	else if (!strcmp(type, "request") && (!valid || !*field(e->json, "base")))
+		bad = "no valid 'branch' and 'base'";
+	if (!bad)
+		return 0;
+	return err_set(-E_INVALID, "%s: record %s is not a valid %s: %s", rv->ref,
+	    repo_short(&e->commit), type, bad);
+}
+
 /* Folds the events (newest first in ev) into rv; -E_INVALID for an event
- * of no known type, or a chain that never had a request. */
+ * of no known type or missing fields, or a chain that never had a request. */
 static int
 fold(struct review *rv, struct events *ev)
 {
@@ -240,6 +274,11 @@ fold(struct review *rv, struct events *ev)
 		struct event *e = &ev->v[i];
 		const char *type = field(e->json, "type");
 
+		if (strcmp(type, "request") && strcmp(type, "approve") && strcmp(type, "reject") &&
+		    strcmp(type, "close") && strcmp(type, "merged"))
+			return err_set(-E_INVALID, "%s: a record of unknown type '%s'", rv->ref, type);
+		if (check_event(rv, e, type) < 0)
+			return -E_INVALID;
 		if (!strcmp(type, "request")) {
 			if (!opened || rv->state != REVIEW_OPEN) {
 				rv->at = parse_time(field(e->json, "at"));
@@ -258,8 +297,6 @@ fold(struct review *rv, struct events *ev)
 		} else if (!strcmp(type, "merged")) {
 			rv->state = REVIEW_MERGED;
 			replace(&rv->merge, field(e->json, "merge"));
-		} else {
-			return err_set(-E_INVALID, "%s: a record of unknown type '%s'", rv->ref, type);
 		}
 	}
 	if (!opened)

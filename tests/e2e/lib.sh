@@ -46,7 +46,9 @@ test_commit() {
 		git commit -q -m "$1"
 }
 
-test_when_finished() { test_cleanup="$*; $test_cleanup"; }
+# test_when_finished CMD: run CMD after this test, even when it fails (the body
+# runs in a subshell, so the commands are kept in a file).
+test_when_finished() { printf '%s\n' "$*" >>"$TRASH/.cleanup"; }
 
 # test_must_fail CMD...: CMD must fail in an orderly way (not crash, not a sanitizer report).
 test_must_fail() {
@@ -90,9 +92,9 @@ test_expect_success() {
 	_out="$TRASH/.out.$test_count"
 	( cd "$TRASH" && eval "$2" ) >"$_out" 2>&1 </dev/null
 	_rc=$?
-	if [ -n "$test_cleanup" ]; then
-		( cd "$TRASH" && eval "$test_cleanup" ) >>"$_out" 2>&1
-		test_cleanup=
+	if [ -f "$TRASH/.cleanup" ]; then
+		( cd "$TRASH" && eval "$(cat .cleanup)" ) >>"$_out" 2>&1
+		rm -f "$TRASH/.cleanup"
 	fi
 	if [ $_rc -eq 0 ]; then
 		echo "ok $test_count - $1"

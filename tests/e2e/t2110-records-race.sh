@@ -261,10 +261,10 @@ test_expect_success 'a push whose lease fails on the remote, under its ref lock,
 	exit 0
 	EOS
 	chmod +x origin.git/hooks/pre-receive &&
-	test_when_finished "rm -f origin.git/hooks/pre-receive" &&
 	touch race &&
-	(cd alice && "$SLIPWAY" sync >../sync.alice 2>&1) ||
-	{ cat sync.alice; false; } &&
+	(cd alice && "$SLIPWAY" sync >../sync.alice 2>&1; echo $? >../rc.alice) &&
+	rm origin.git/hooks/pre-receive &&
+	cat sync.alice && echo 0 >zero && test_cmp zero rc.alice &&
 	test ! -e race &&
 	test_grep "synced records with .origin.: 0 in, 2 out, 0 merged" sync.bob &&
 	test_grep "synced records with .origin.: 0 in, 2 out, 2 merged (2 tries" sync.alice &&
