@@ -6,11 +6,14 @@
 #
 # With N_BRANCHES = 5000 (the issue 3 target):
 #   code     master and staging; 5000 branches feature/0 .. feature/4999 of
-#            10 commits each (50,000 commits, each with a tree of its own);
-#            every merged request is a no-ff merge on staging ("Merge branch
-#            'feature/N' into staging", as git merge writes it); master is a
-#            staging commit a few dozen merges back; a 500-file base tree
-#            with package.json, README.md and slipway.conf.
+#            10 commits each (50,000 commits, each with a tree of its own),
+#            in two rounds of 5: each round forks from staging as it is 5
+#            hours before its review request (round two: the branch rebased
+#            onto staging); every merged request is a no-ff merge on staging
+#            ("Merge branch 'feature/N' into staging", as git merge writes
+#            it), in time order; master is the staging commit 3% of the
+#            merges back; a 500-file base tree with package.json, README.md
+#            and slipway.conf.
 #   reviews  one chain per branch (refs/slipway/review/<sha1 of
 #            "branch:NAME">), two requests per branch over time: 10,000
 #            requests by 20 authors (dev01..dev20@example.com); each round
@@ -80,6 +83,11 @@ function commit(ref, mark, who, t, msg) {
 	printf "author %s %d +0000\ncommitter %s %d +0000\n", who, t, who, t
 	printf "data %d\n%s\n", length(msg), msg
 }
+function act(t, what,   m) {	# what happens at time t, by the minute
+	m = int((t - t0) / 60)
+	acts[m] = acts[m] " " what
+	if (m > maxmin) maxmin = m
+}
 function person(a) { return sprintf("Dev %02d <dev%02d@example.com>", a + 1, a + 1) }
 function feature(b, k) { return sprintf("feature %d, revision %d\nexport const f%d = %d;\n", b, k, b, k) }
 function cmark(b, k) { return 2 + b * 10 + (k - 1) }
@@ -132,13 +140,17 @@ BEGIN {
 		if (o2[b] == "open")			# the open ones are recent
 			r2 = t0 + 77 * day + int(rnd() * 9 * day)
 		stale = o2[b] == "open" && sub2[b] == 3
-		ref = sprintf("refs/heads/feature/%d", b)
+		# each round: 5 commits forked from staging 5 hours before the
+		# request (round two: the branch rebased onto staging), merged 4 hours
+		# after it; actions listed by the minute, done in time order below
+		act(r1 - 5 * 3600, "c1:" b)
+		if (o1[b] == "merged") act(r1 + 4 * 3600, "m1:" b)
+		act(r2 - 5 * 3600, "c2:" b)
+		if (o2[b] == "merged") act(r2 + 4 * 3600, "m2:" b)
 		for (k = 1; k <= 10; k++) {
 			t = k <= 5 ? r1 - (6 - k) * 3600 : r2 - (11 - k) * 3600
 			if (k == 10 && stale) t = r2 + 3 * 3600
-			commit(ref, cmark(b, k), person(a), t, sprintf("feature/%d: step %d", b, k))
-			if (k == 1) printf "from :1\n"
-			inline(sprintf("features/f%d.txt", b), feature(b, k))
+			tc[b, k] = t
 			# ci: request heads of merged rounds pass; open heads fail 20%; others 12%
 			head = k == 5 || k == 10 || (k == 9 && stale)
 			if ((k == 5 && o1[b] == "merged") || (k == 10 && o2[b] == "merged"))
@@ -186,24 +198,36 @@ BEGIN {
 			else if (!(rv == 0 && (sub2[b] == 2 || sub2[b] == 4)))
 				nwait++		# I have not voted at its head
 		}
-		brt[b] = r2 + 4 * 3600
+		tm[b, 1] = r1 + 4 * 3600
+		tm[b, 2] = r2 + 4 * 3600
 	}
 
-	# staging: the merges in the order they happened
+	# the history in time order: branches fork from staging as it is then;
+	# staging gets a no-ff merge per merged request
 	printf "reset refs/heads/staging\nfrom :1\n"
-	for (pass = 1; pass <= 2; pass++) {
-		for (b = 0; b < nb; b++) {
-			if (pass == 1 && o1[b] != "merged") continue
-			if (pass == 2 && o2[b] != "merged") continue
-			a = b % nauthors
-			k = pass == 1 ? 5 : 10
-			mk = 100001 + (pass == 1 ? rank1[b] : rank2[b])
-			t = (pass == 1 ? t0 + day + int(b * 40 * day / nb) : t0 + 45 * day + int(b * 40 * day / nb)) + 4 * 3600
-			commit("refs/heads/staging", mk, person(a), t, sprintf("Merge branch '\''feature/%d'\'' into staging", b))
-			printf "merge :%d\n", cmark(b, k)
-			inline(sprintf("features/f%d.txt", b), feature(b, k))
-			last = mk
-			lastt = t
+	stip = 1
+	for (m = 0; m <= maxmin; m++) {
+		if (!(m in acts)) continue
+		na = split(acts[m], todo, " ")
+		for (j = 1; j <= na; j++) {
+			split(todo[j], w, ":")
+			b = w[2] + 0; a = b % nauthors; round = substr(w[1], 2) + 0
+			if (substr(w[1], 1, 1) == "c") {
+				for (k = round * 5 - 4; k <= round * 5; k++) {
+					commit(sprintf("refs/heads/feature/%d", b), cmark(b, k), person(a), tc[b, k],
+					    sprintf("feature/%d: step %d", b, k))
+					if (k == round * 5 - 4) printf "from :%d\n", stip
+					inline(sprintf("features/f%d.txt", b), feature(b, k))
+				}
+			} else {
+				mk = 100001 + (round == 1 ? rank1[b] : rank2[b])
+				commit("refs/heads/staging", mk, person(a), tm[b, round],
+				    sprintf("Merge branch '\''feature/%d'\'' into staging", b))
+				printf "merge :%d\n", cmark(b, round * 5)
+				inline(sprintf("features/f%d.txt", b), feature(b, round * 5))
+				stip = last = mk
+				lastt = tm[b, round]
+			}
 		}
 	}
 	printf "reset refs/heads/master\nfrom :%d\n", 100001 + master_at
@@ -224,7 +248,10 @@ BEGIN {
 # commit -> tree for every commit so far
 git -C "$o" log --all --format='%H %T' >"$tmp/trees"
 
-# Pass 2a: the plan with ids: chain lines (kind, subject) and their records.
+# Pass 2a: the plan with ids: chain lines (kind, subject), each followed by
+# its records, oldest first (a result for a commit whose tree another
+# commit has too, such as a merge git made the same tree for, joins that
+# tree's chain, as `slipway record` appends to it).
 #   C <kind> <subject>
 #   p <pipeline> <status> <commit> <tree> <time>
 #   r <type> <branch> <head> <merge> <author#> <time> <message>
@@ -234,29 +261,22 @@ BEGIN {
 	while ((getline l < trees) > 0) { split(l, f, " "); tree[f[1]] = f[2] }
 	FS = "\t"
 }
-function flush(   i) {
-	if (!np) return
-	printf "C\tpipeline\tcommit:%s\n", pc
-	for (i = 1; i <= np; i++) print pl[i]
-	printf "C\tpipeline\ttree:%s\n", tree[pc]
-	for (i = 1; i <= np; i++) print pl[i]
-	np = 0
+function add(key, line) {
+	if (!(key in recs)) { order[++n] = key; recs[key] = "" }
+	recs[key] = recs[key] line "\n"
 }
 $1 == "P" {
 	c = id[$2]
-	if (c != pc) flush()
-	pc = c
-	pl[++np] = sprintf("p\t%s\t%s\t%s\t%s\t%s", $3, $4, c, tree[c], $5)
+	line = sprintf("p\t%s\t%s\t%s\t%s\t%s", $3, $4, c, tree[c], $5)
+	add("pipeline\tcommit:" c, line)
+	add("pipeline\ttree:" tree[c], line)
 	next
 }
 $1 == "R" {
-	flush()
-	if (!started || $2 != pb) printf "C\treview\tbranch:feature/%d\n", $2
-	pb = $2
-	started = 1
-	printf "r\t%s\tfeature/%d\t%s\t%s\t%d\t%d\t%s\n", $3, $2, $4 ? id[$4] : "", $5 ? id[$5] : "", $6, $7, $8
+	add(sprintf("review\tbranch:feature/%d", $2),
+	    sprintf("r\t%s\tfeature/%d\t%s\t%s\t%d\t%d\t%s", $3, $2, $4 ? id[$4] : "", $5 ? id[$5] : "", $6, $7, $8))
 }
-END { flush() }' "$tmp/plan" >"$tmp/resolved"
+END { for (i = 1; i <= n; i++) printf "C\t%s\n%s", order[i], recs[order[i]] }' "$tmp/plan" >"$tmp/resolved"
 
 # The chains' ref names: sha1 of each subject as a git blob, computed by
 # git (a scratch repository; the blobs are thrown away).

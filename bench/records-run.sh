@@ -150,16 +150,14 @@ raw="$BENCH_DIR/records-raw"
 rm -rf "$work" "$raw"
 mkdir -p "$work" "$raw"
 
-# copy_git SRC DST: a copy of a git directory, pack files hard-linked
-# (git never writes a pack in place).
+# copy_git SRC DST: a copy of a git directory whose objects and loose refs
+# are hard links (git never writes those in place: it writes new files and
+# renames them), the rest real copies.
 copy_git() {
 	mkdir -p "$2"
-	(cd "$1" && find . -path ./objects/pack -prune -o -type d -print) | (cd "$2" && xargs mkdir -p)
-	(cd "$1" && find . -path ./objects/pack -prune -o -type f -print) | while read -r _f; do
-		cp -p "$1/$_f" "$2/$_f"
-	done
-	mkdir -p "$2/objects/pack"
-	ln "$1"/objects/pack/* "$2/objects/pack/"
+	(cd "$1" && tar cf - --exclude=./objects --exclude=./refs .) | (cd "$2" && tar xf -)
+	cp -al "$1/objects" "$2/objects"
+	cp -al "$1/refs" "$2/refs"
 }
 
 # check WHAT COND...: stops the benchmark unless COND holds.
@@ -283,10 +281,9 @@ for variant in $variants; do
 	echo "bench: $variant refs: copying the fixture" >&2
 	copy_git "$src/origin.git" "$d/hook.git"
 	copy_git "$src/origin.git" "$d/floor.git"
-	cp -a "$src/clone" "$d/clone.tmp"
-	rm -rf "$d/clone.tmp/.git"
-	copy_git "$src/clone/.git" "$d/clone.tmp/.git"
-	mv "$d/clone.tmp" "$d/clone"
+	mkdir -p "$d/clone"
+	(cd "$src/clone" && tar cf - --exclude=./.git .) | (cd "$d/clone" && tar xf -)
+	copy_git "$src/clone/.git" "$d/clone/.git"
 	hook="$d/hook.git" floor="$d/floor.git" clone="$d/clone"
 	git -C "$clone" remote set-url origin "$d/hook.git"
 	git -C "$clone" update-index -q --refresh >/dev/null 2>&1 || true

@@ -9,6 +9,8 @@
 #   BENCH_REGEN  set to 1 to regenerate fixtures even when an up-to-date
 #                one (same fixture.sh, same git) is already in BENCH_DIR
 #   SLIPWAY      the binary to measure          (default ./slipway)
+#   BENCH_RECORDS set to 0 to skip the records benchmark that follows
+#                (bench/records-run.sh, which also runs alone)
 #
 # For each size: one fixture (bench/fixture.sh), then BENCH_RUNS rounds. Each
 # round copies the fixture's origin.git and clone afresh for every
@@ -333,3 +335,9 @@ report() {
 
 echo
 report | tee "$RESULTS"
+
+# Then the workflow records (issue 3), appended to the same file; alone:
+# sh bench/records-run.sh
+if [ "${BENCH_RECORDS:-1}" != 0 ]; then
+	SLIPWAY="$SLIPWAY" BENCH_DIR="$BENCH_DIR" BENCH_REGEN="$BENCH_REGEN" sh "$here/records-run.sh"
+fi

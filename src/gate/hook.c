@@ -10,7 +10,7 @@
 #include "lib/util.h"
 #include "project/project.h"
 
-#define MARK "slipway hook pre-receive"
+#define MARK "Installed by 'slipway hook install'"
 
 /* Quotes s for sh in single quotes. */
 static void
@@ -45,8 +45,8 @@ hook_install(struct repo *r, const char *exe, int force, struct buf *path)
 		goto out;
 	}
 	err_clear();
-	buf_puts(&text, "#!/bin/sh\n# Installed by 'slipway hook install': pushes to staging "
-	    "and master\n# must keep to the release protocol (docs/hook.md).\nexec ");
+	buf_puts(&text, "#!/bin/sh\n# " MARK ": pushes to staging and master\n"
+	    "# must keep to the release protocol (docs/hook.md).\nexec ");
 	sh_quote(&text, exe);
 	buf_puts(&text, " hook pre-receive\n");
 	if ((rc = write_file_atomic(path->ptr, text.ptr, text.len)) == 0 &&

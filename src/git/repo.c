@@ -30,7 +30,7 @@ repo_open(struct repo *r)
 {
 	const char *wd;
 
-	if (git_repository_open_ext(&r->git, ".", GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+	if (git_repository_open_ext(&r->git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
 		return err_set(-E_USAGE, "not a git repository (or any of the parent directories)");
 	r->gitdir = xstrdup(git_repository_path(r->git));
 	wd = git_repository_workdir(r->git);

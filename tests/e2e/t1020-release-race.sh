@@ -131,12 +131,14 @@ wait_for() {
 	test -s "$1"
 }
 
+# A job started with & by a non-interactive shell (a parallel test runner)
+# inherits SIGINT ignored, and so would slipway and git: env restores it.
 test_expect_success 'Ctrl-C on the terminal during the push: git stops, nothing pushed, 130' '
 	rm -f push.pid &&
 	refs_snapshot origin.git >before.remote &&
 	refs_snapshot work >before.local || exit 1
 	{ wait_for push.pid && printf "\003" && sleep 1; } |
-		script -qec "cd work && PATH=$TRASH/slow:\$PATH exec $SLIPWAY release 1.6.0 --yes" /dev/null >out 2>&1
+		script -qec "cd work && PATH=$TRASH/slow:\$PATH exec env --default-signal=INT $SLIPWAY release 1.6.0 --yes" /dev/null >out 2>&1
 	rc=$?
 	test "$rc" = 130 &&
 	test_grep "the push to .origin. was interrupted; nothing was pushed" out &&
