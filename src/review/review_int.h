@@ -1,0 +1,12 @@
+/* review_int.h - what review.c shares with each.c, and nobody else. */
+#ifndef SLIPWAY_REVIEW_INT_H
+#define SLIPWAY_REVIEW_INT_H
+
+#include "review/review.h"
+
+#define REVIEW_KIND "review"
+
+/* Loads and folds the chain whose head is tip (ref names it in messages). */
+int review_load_tip(struct repo *r, const char *ref, const git_oid *tip, struct review *out);
+
+#endif
