@@ -6,23 +6,19 @@
 
 #include "lib/err.h"
 #include "lib/util.h"
+#include "records/digest.h"
 #include "records/records.h"
 #include "records/sign.h"
 #include "review/review.h"
 
 #define SIGNERS_FILE ".slipway/allowed_signers"
 
-/* Looks for the newest result of one pipeline in a chain. */
-struct find {
-	const char *pipeline;
-	json_t *found;
-};
-
+/* records_walk callback: keeps the newest result of each pipeline. */
 static int
-find_pipeline(const struct record *rec, void *data)
+latest_each(const struct record *rec, void *data)
 {
 	static const char *const need[] = { "pipeline", "status", "commit", "by", "at" };
-	struct find *f = data;
+	json_t *latest = data;
 	const char *p = json_string_value(json_object_get(rec->json, "pipeline"));
 	size_t i;
 
@@ -30,10 +26,48 @@ find_pipeline(const struct record *rec, void *data)
 		if (!json_is_string(json_object_get(rec->json, need[i])))
 			return err_set(-E_INVALID, "%s: record %s is not a pipeline result: "
 			    "no '%s'", rec->ref, repo_short(rec->commit), need[i]);
-	if (strcmp(p, f->pipeline))
-		return 0;
-	f->found = json_incref(rec->json);
-	return 1;
+	if (!json_object_get(latest, p))
+		json_object_set(latest, p, rec->json);
+	return 0;
+}
+
+/*
+ * The newest result of pipeline in the chain of subject ("commit:ID"),
+ * or NULL in *found. The whole chain's latest results are remembered by
+ * its tip (src/records/digest.c): the queue asks about hundreds of heads.
+ */
+static int
+chain_latest(struct repo *r, const char *subject, const char *pipeline, json_t **found)
+{
+	struct buf ref = BUF_INIT;
+	json_t *latest = NULL;
+	const char *d;
+	git_oid tip;
+	char *text;
+	int rc;
+
+	*found = NULL;
+	if ((rc = records_ref("pipeline", subject, &ref)) < 0)
+		goto out;
+	if (git_reference_name_to_id(&tip, r->git, ref.ptr) < 0)
+		goto out;	/* no result at all */
+	if ((d = digest_get(r, DIGEST_PIPELINES, &tip)))
+		latest = json_loads(d, 0, NULL);
+	if (!json_is_object(latest)) {
+		json_decref(latest);
+		latest = json_object();
+		if ((rc = records_walk_tip(r, ref.ptr, &tip, latest_each, latest)) < 0)
+			goto out;
+		if ((text = json_dumps(latest, JSON_COMPACT | JSON_SORT_KEYS))) {
+			digest_put(r, DIGEST_PIPELINES, &tip, text);
+			free(text);
+		}
+	}
+	*found = json_incref(json_object_get(latest, pipeline));
+out:
+	json_decref(latest);
+	buf_release(&ref);
+	return rc;
 }
 
 /* Describes a result record: "pass on 1a2b3c4d (by ci@x, at T)". */
@@ -58,12 +92,12 @@ gate_pipeline_status(struct repo *r, const char *pipeline, const git_oid *commit
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	struct buf subject = BUF_INIT;
-	struct find f = { pipeline, NULL };
+	json_t *found = NULL;
 	git_commit *c = NULL;
 	const char *status;
 	int rc, i;
 
-	for (i = 0; i < 2 && !f.found; i++) {
+	for (i = 0; i < 2 && !found; i++) {
 		if (i == 1) {
 			if (git_commit_lookup(&c, r->git, commit) < 0)
 				break;
@@ -73,23 +107,22 @@ gate_pipeline_status(struct repo *r, const char *pipeline, const git_oid *commit
 		}
 		buf_reset(&subject);
 		buf_printf(&subject, "%s:%s", i ? "tree" : "commit", hex);
-		rc = records_walk(r, "pipeline", subject.ptr, find_pipeline, &f);
-		if (rc < 0 && rc != -E_NOTFOUND)
+		if ((rc = chain_latest(r, subject.ptr, pipeline, &found)) < 0)
 			goto out;
-		err_clear();
 	}
-	if (!f.found) {
+	err_clear();
+	if (!found) {
 		rc = -E_NOTFOUND;
 		if (evidence)
 			buf_printf(evidence, "no %s result for %s", pipeline, repo_short(commit));
 		goto out;
 	}
-	status = json_string_value(json_object_get(f.found, "status"));
+	status = json_string_value(json_object_get(found, "status"));
 	rc = status && !strcmp(status, "pass");
 	if (evidence)
-		describe(f.found, c ? " (same tree)" : "", evidence);
+		describe(found, c ? " (same tree)" : "", evidence);
 out:
-	json_decref(f.found);
+	json_decref(found);
 	git_commit_free(c);
 	buf_release(&subject);
 	return rc;

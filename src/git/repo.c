@@ -53,6 +53,10 @@ repo_reopen(struct repo *r)
 void
 repo_release(struct repo *r)
 {
+	if (r->caches_free)
+		r->caches_free(r->caches);
+	r->caches = NULL;
+	r->caches_free = NULL;
 	git_repository_free(r->git);
 	free(r->gitdir);
 	free(r->workdir);

@@ -13,9 +13,13 @@ struct repo {
 	git_repository *git;
 	char *gitdir;
 	char *workdir;
+	/* caches of what was read from records (src/records/digest.c), opaque
+	 * here; freed by repo_release through caches_free */
+	void *caches;
+	void (*caches_free)(void *caches);
 };
 
-#define REPO_INIT { NULL, NULL, NULL }
+#define REPO_INIT { NULL, NULL, NULL, NULL, NULL }
 
 /*
  * Opens the repository containing the current directory (honouring GIT_DIR

@@ -8,6 +8,7 @@
 #include "lib/err.h"
 #include "lib/util.h"
 #include "records/records.h"
+#include "records/digest.h"
 #include "records/sign.h"
 #include "review/review_int.h"
 
@@ -307,16 +308,25 @@ int
 review_load_tip(struct repo *r, const char *ref, const git_oid *tip, struct review *out)
 {
 	struct events ev = { NULL, 0, 0 };
+	const char *d = digest_get(r, DIGEST_REVIEWS, tip);
+	char *line = NULL;
 	int rc;
 
+	if (d && review_decode(d, ref, out) == 0)
+		return 0;
 	memset(out, 0, sizeof(*out));
 	out->ref = xstrdup(ref);
 	if ((rc = records_walk_tip(r, ref, tip, collect, &ev)) == 0)
 		rc = fold(out, &ev);
 	events_release(&ev);
-	if (rc < 0)
+	if (rc < 0) {
 		review_release(out);
-	return rc;
+		return rc;
+	}
+	if (!d && (line = review_encode(out)))
+		digest_put(r, DIGEST_REVIEWS, tip, line);
+	free(line);
+	return 0;
 }
 
 int

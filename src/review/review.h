@@ -62,9 +62,8 @@ int review_merged(struct repo *r, const char *branch, const git_oid *head,
 int review_load(struct repo *r, const char *branch, struct review *out);
 /*
  * Calls fn for every branch's request (name order of their refs), or with
- * open_only for the open ones: chains whose tip is known to end closed or
- * merged are then skipped unread (GIT_DIR/slipway/closed-reviews remembers
- * those tips; a new record moves the tip, so it is never out of date). A
+ * open_only for the open ones. Each chain is folded once and remembered by
+ * its tip (src/records/digest.c), so a chain known closed is skipped unread. A
  * chain that cannot be read is skipped and its error (naming the ref)
  * appended to bad; the others are still listed. fn's non-zero return stops
  * and is returned; fn may keep *rv by moving it out (then zero it).

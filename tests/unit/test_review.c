@@ -206,8 +206,10 @@ test_each_cache(void **state)
 	assert_int_equal(review_close(&r, "a/b"), 0);
 	assert_int_equal(review_each(&r, 1, &bad, count_one, &c), 0);
 	assert_int_equal(c.all, 2);	/* b and feature/a (test_fold) */
-	assert_int_equal(buf_read_file(&cache, ".git/slipway/closed-reviews"), 0);
-	assert_int_equal(cache.len, GIT_OID_HEXSZ + 1);
+	/* each chain's fold is remembered by its tip: "TIP c" when closed */
+	assert_int_equal(buf_read_file(&cache, ".git/slipway/reviews"), 0);
+	assert_non_null(strstr(cache.ptr, " c\n"));
+	assert_non_null(strstr(cache.ptr, " o {\"branch\":\"b\""));
 	c.all = c.open = 0;
 	assert_int_equal(review_each(&r, 0, &bad, count_one, &c), 0);
 	assert_int_equal(c.all, 3);

@@ -1,0 +1,27 @@
+/* digest.h - what readers computed from a record chain, remembered by the chain's tip. */
+#ifndef SLIPWAY_DIGEST_H
+#define SLIPWAY_DIGEST_H
+
+#include "git/repo.h"
+
+/*
+ * Reading a chain means reading a commit, a tree and a blob per record,
+ * scattered through the packs; the queue reads hundreds. A digest is one
+ * line of text computed from a whole chain (a review folded, the latest
+ * result of each pipeline), kept in GIT_DIR/slipway/NAME as "TIPHEX TEXT"
+ * lines, appended. A chain that grows gets a new tip, so a digest is never
+ * out of date; deleting the files only costs time. A file past 8 MB is
+ * dropped and rebuilt.
+ */
+
+/* Which file: the folded reviews, or the pipeline results. */
+enum digest_kind { DIGEST_REVIEWS, DIGEST_PIPELINES, DIGEST_NKINDS };
+
+/* The digest of the chain at tip, or NULL (borrowed; valid until the repo
+ * is released). The file is read on first use. */
+const char *digest_get(struct repo *r, enum digest_kind kind, const git_oid *tip);
+/* Remembers text (one line: no '\n') for tip, in memory and in the file.
+ * Failing to write the file is not an error: it is only a cache. */
+void digest_put(struct repo *r, enum digest_kind kind, const git_oid *tip, const char *text);
+
+#endif
