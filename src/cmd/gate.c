@@ -44,6 +44,7 @@ gate_subject_local(struct repo *r, struct project *p, const char *branch,
 
 	s->branch = branch;
 	s->staging = NULL;
+	s->review = NULL;
 	if ((rc = review_check_branch(branch)) < 0 ||
 	    (rc = repo_branch_head(r, p->remote, branch, &s->head, label)) < 0)
 		return rc;

@@ -121,6 +121,7 @@ check_gated(struct repo *r, const struct quarantine *q, const struct config *cfg
 	s.branch = name.ptr;
 	git_oid_cpy(&s.head, git_commit_parent_id(c, 1));
 	s.staging = &u->old_oid;
+	s.review = NULL;
 	if ((rc = gate_evaluate(r, cfg, &s, &rep)) < 0)
 		goto out;
 	if (!rep.pass) {

@@ -213,29 +213,32 @@ fact_review(struct repo *r, const struct config *cfg, const struct gate_subject 
 	int need = atoi(config_get(cfg, "gate.approvals", "1"));
 	int signed_only = config_bool(config_get(cfg, "gate.require-signed", "false")) == 1;
 	char head[GIT_OID_HEXSZ + 1];
-	struct review rv;
+	struct review own, *rv = s->review;
 	size_t fresh, stale, i;
 	int rc, rejected;
 
 	git_oid_tostr(head, sizeof(head), &s->head);
-	if ((rc = review_load(r, s->branch, &rv)) == -E_NOTFOUND) {
+	if (!rv && (rc = review_load(r, s->branch, &own)) == -E_NOTFOUND) {
 		err_clear();
 		buf_printf(why, "no review was requested for '%s'", s->branch);
 		return 0;
 	}
-	if (rc < 0)
+	if (!rv && rc < 0)
 		return rc;
-	if ((rc = gate_check_signatures(r, cfg, s->staging, &rv)) < 0)
+	if (!rv)
+		rv = &own;
+	if ((rc = gate_check_signatures(r, cfg, s->staging, rv)) < 0)
 		goto out;
-	review_count(&rv, head, signed_only, &fresh, &stale, &rejected);
+	review_count(rv, head, signed_only, &fresh, &stale, &rejected);
 	rc = (long)fresh >= need && !rejected;
 	buf_printf(why, "%zu of %d approval%s at %.8s%s%s", fresh, need, need == 1 ? "" : "s",
 	    head, rejected ? ", and a rejection stands" : "",
 	    signed_only ? " (signed ones only)" : "");
-	for (i = 0; i < rv.nvotes; i++)
-		explain_vote(&rv, &rv.votes[i], head, signed_only, why);
+	for (i = 0; i < rv->nvotes; i++)
+		explain_vote(rv, &rv->votes[i], head, signed_only, why);
 out:
-	review_release(&rv);
+	if (rv == &own)
+		review_release(&own);
 	return rc;
 }
 

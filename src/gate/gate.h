@@ -6,12 +6,16 @@
 #include "gate/rule.h"
 #include "git/repo.h"
 
+struct review;
+
 /* What the gate is asked about. Strings borrowed. */
 struct gate_subject {
 	const char *branch;		/* the feature branch's name */
 	git_oid head;			/* the commit that would be merged */
 	const git_oid *staging;		/* staging's head (its CD for cdfix; its
 					 * .slipway/allowed_signers), or NULL */
+	struct review *review;		/* the branch's review when already
+					 * loaded, or NULL to load it */
 };
 
 /* The answer: each fact the rule names, why it holds or not, the verdict. */
@@ -43,7 +47,6 @@ void gate_report_release(struct gate_report *rep);
  * "ci, and one of cd, review, cdfix". Nothing when it passes. */
 void gate_report_lacks(const struct gate_report *rep, struct buf *out);
 
-struct review;
 /* With gate.require-signed, checks rv's vote signatures against the
  * .slipway/allowed_signers of staging (the commit; may be NULL: none). */
 int gate_check_signatures(struct repo *r, const struct config *cfg, const git_oid *staging,

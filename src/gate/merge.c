@@ -93,6 +93,7 @@ merge_read(struct repo *r, const struct project *p, const char *remote, const ch
 	s.branch = branch;
 	git_oid_cpy(&s.head, &plan->head);
 	s.staging = &plan->staging;
+	s.review = NULL;
 	return gate_evaluate(r, plan->cfg, &s, &plan->gate);
 }
 
