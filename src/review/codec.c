@@ -27,7 +27,7 @@ dup_or_null(json_t *o, const char *key)
 char *
 review_encode(const struct review *rv)
 {
-	json_t *o, *votes = json_array();
+	json_t *o, *votes;
 	char *text, *line;
 	size_t i;
 
@@ -35,6 +35,7 @@ review_encode(const struct review *rv)
 	 * it whole (review list --all) fold its chain again */
 	if (rv->state != REVIEW_OPEN)
 		return xstrdup("c");
+	votes = json_array();
 	for (i = 0; i < rv->nvotes; i++) {
 		const struct review_vote *v = &rv->votes[i];
 
