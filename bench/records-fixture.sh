@@ -39,7 +39,9 @@
 #   OUTDIR/clone        a developer's clone: remote 'origin' = origin.git,
 #                       the records fetched, staging checked out, user.email
 #                       dev01@example.com, refs packed, one pack
-#   OUTDIR/loose/...    the same two with every ref a loose file
+#   OUTDIR/pusher.git   a bare clone of the branches only: where the
+#                       benchmark pushes from
+#   OUTDIR/loose/...    origin.git and clone with every ref a loose file
 #   OUTDIR/expect       what the benchmark checks (branches, counts)
 # Identity and dates are fixed: the same N on the same git gives the same
 # repository.
@@ -409,6 +411,12 @@ git -C "$out/clone" config user.email dev01@example.com
 mkdir -p "$out/clone/.git/slipway"
 echo "$(date +%s) origin" >"$out/clone/.git/slipway/last-sync"
 git -C "$out/clone" pack-refs --all	# (its objects: origin's one pack, hard-linked)
+
+# the pushing side for the hook's measurements: a bare clone of the
+# branches only (no records, so `git push` offers the remote only its
+# 5,000 heads as common ground; a clone holding all 110,000 refs' objects
+# spends most of a minute in pack-objects before sending anything)
+git clone -q --bare --no-local "$o" "$out/pusher.git"
 
 # the same with every ref a loose file (pack files hard-linked)
 unpack_refs() {

@@ -17,22 +17,28 @@
 # server has them after gc, and every ref a loose file. For each, a copy of
 # the developer clone (user dev01@example.com) and two copies of the bare
 # remote: one with `slipway hook install`, one whose pre-receive hook is
-# `cat >/dev/null` (the floor). Then RECORDS_RUNS rounds, each timing with
+# `cat >/dev/null` (the floor); pushes come from a bare clone of the
+# branches only (the fixture's pusher.git; see "synced" below for why).
+# Then RECORDS_RUNS rounds, each timing with
 # `date +%s%N` (its own cost subtracted):
 #   queue         slipway queue                    vs git for-each-ref refs/slipway/review/
-#   queue_cold    the same without slipway's closed-reviews cache (removed first)
+#   queue_cold    the same without slipway's caches (GIT_DIR/slipway/ emptied
+#                 but for last-sync first)
 #   gate          slipway gate BRANCH (an open, approved request; passes)
 #   status        slipway status                   vs git ls-remote --heads --tags origin
 #                 (the one round trip status makes; the remote is on local disk)
-#   status_cold   the same without the closed-reviews cache
+#   status_cold   the same without slipway's caches
 #   startup       slipway status -h (process start, no repository opened)
 #   push-feature  git push of a new commit to a feature branch, into the
 #                 hooked remote                    vs the same into the floor remote
 #   push-merge    git push of a gated merge to staging ("Merge branch 'B' into
 #                 staging", git merge-tree's tree, the branch passes the
 #                 gate), hooked                    vs floor
+#   push-synced   once (packed refs only): the feature push from the
+#                 developer's clone, which has all the records, hooked vs floor
 #   hook-merge    the hook's decision alone: "OLD NEW refs/heads/staging" piped
 #                 into `slipway hook pre-receive` in the hooked remote (GIT_DIR)
+#                 (hook_merge_cold: without slipway's caches in the remote)
 #   hook-feature  the same for the feature branch update
 # Each push is undone (update-ref back) before the next; every run makes new
 # commits (new dates), so every push carries new objects. One untimed
@@ -160,6 +166,13 @@ copy_git() {
 	cp -al "$1/refs" "$2/refs"
 }
 
+# uncache GIT_DIR: removes slipway's caches (all of GIT_DIR/slipway/ but
+# last-sync, the time of the last sync).
+uncache() {
+	[ -d "$1/slipway" ] || return 0
+	find "$1/slipway" -type f ! -name last-sync -exec rm -f {} +
+}
+
 # check WHAT COND...: stops the benchmark unless COND holds.
 check() {
 	_what=$1; shift
@@ -173,16 +186,19 @@ ident() {
 }
 
 # new_commits: a new commit on the push branch (Cf) and a new gated merge of
-# the pass branch into staging (M), both in the clone.
+# the pass branch into staging (M), both in the pusher. Dated after every
+# commit of the fixture, as new work is (an older date makes both git's
+# revision walks, the client's and the remote's connectivity check, go
+# through all history newer than it: seconds here).
 new_commits() {
-	date=$((1795000000 + run * 60 + vno))
-	Cf=$(ident git -C "$clone" commit-tree -p "$push_tip" -m "bench: $variant run $run" "$push_tip^{tree}")
-	M=$(ident git -C "$clone" commit-tree -p "$S" -p "$F" \
+	date=$((1800000000 + run * 60 + vno))
+	Cf=$(ident git -C "$pusher" commit-tree -p "$push_tip" -m "bench: $variant run $run" "$push_tip^{tree}")
+	M=$(ident git -C "$pusher" commit-tree -p "$S" -p "$F" \
 	    -m "Merge branch '$pass_branch' into staging ($variant run $run)" "$mtree")
 }
 
-push() {	# push REPO COMMIT REF: a push that must land
-	git -C "$clone" push -q "$1" "$2:$3" >"$work/push.out" 2>&1
+push() {	# push REPO COMMIT REF: a push from the pusher
+	git -C "$pusher" push -q "$1" "$2:$3" >"$work/push.out" 2>&1
 }
 
 hook_direct() {	# hook_direct OLD NEW REF: the hook's decision alone
@@ -209,15 +225,19 @@ one_round() {
 	else T() { _k=$1; shift; rss "$r/rss_$_k" "$@"; }; fi
 
 	if [ "$_m" = time ]; then
-		# without slipway's cache of closed review chains (GIT_DIR/slipway/
-		# closed-reviews): the first queue and status after a clone; the
-		# runs after these find it again
-		rm -f "$clone/.git/slipway/closed-reviews"
+		# without slipway's caches (everything in GIT_DIR/slipway/ but
+		# last-sync): the first queue and status after a clone; the runs
+		# after these find them again
+		uncache "$clone/.git"
 		_rc=0; T queue_cold "$sw" queue >"$work/queue.out" 2>&1 || _rc=$?
 		check "slipway queue (no cache) failed ($_rc): $(tail -n 3 "$work/queue.out")" [ $_rc -eq 0 ]
-		rm -f "$clone/.git/slipway/closed-reviews"
+		uncache "$clone/.git"
 		_rc=0; T status_cold "$sw" status >"$work/status.out" 2>&1 || _rc=$?
 		check "slipway status (no cache) failed ($_rc): $(tail -n 3 "$work/status.out")" [ $_rc -eq 0 ]
+		# each may leave a part of the caches to the other: both again,
+		# untimed, so that the timed runs below find them warm
+		"$sw" queue >/dev/null 2>&1 || true
+		"$sw" status >/dev/null 2>&1 || true
 	fi
 	_rc=0; T queue "$sw" queue >"$work/queue.out" 2>&1 || _rc=$?
 	check "slipway queue failed ($_rc): $(tail -n 3 "$work/queue.out")" [ $_rc -eq 0 ]
@@ -264,6 +284,11 @@ one_round() {
 		git -C "$hook" update-ref "refs/heads/$push_branch" "$push_tip" "$Cf"
 	fi
 	if [ "$_m" = time ]; then H() { T "$@"; }; else H() { _k=$1; shift; shift; rss_hook "$_k" "$@"; }; fi
+	if [ "$_m" = time ]; then
+		uncache "$hook"
+		_rc=0; T hook_merge_cold hook_direct "$S" "$M" refs/heads/staging || _rc=$?
+		check "hook (no cache) refused the gated merge ($_rc): $(cat "$work/hook.out")" [ $_rc -eq 0 ]
+	fi
 	_rc=0; H hook_merge hook_direct "$S" "$M" refs/heads/staging || _rc=$?
 	check "hook refused the gated merge ($_rc): $(cat "$work/hook.out")" [ $_rc -eq 0 ]
 	_rc=0; H hook_feature hook_direct "$push_tip" "$Cf" "refs/heads/$push_branch" || _rc=$?
@@ -284,7 +309,8 @@ for variant in $variants; do
 	mkdir -p "$d/clone"
 	(cd "$src/clone" && tar cf - --exclude=./.git .) | (cd "$d/clone" && tar xf -)
 	copy_git "$src/clone/.git" "$d/clone/.git"
-	hook="$d/hook.git" floor="$d/floor.git" clone="$d/clone"
+	copy_git "$fx/pusher.git" "$d/pusher.git"
+	hook="$d/hook.git" floor="$d/floor.git" clone="$d/clone" pusher="$d/pusher.git"
 	git -C "$clone" remote set-url origin "$d/hook.git"
 	git -C "$clone" update-index -q --refresh >/dev/null 2>&1 || true
 	(cd "$hook" && "$sw" hook install >/dev/null) || die "slipway hook install failed"
@@ -292,20 +318,22 @@ for variant in $variants; do
 	chmod +x "$floor/hooks/pre-receive"
 	sync
 
-	S=$(git -C "$clone" rev-parse refs/remotes/origin/staging)
-	F=$(git -C "$clone" rev-parse "refs/remotes/origin/$pass_branch")
-	push_tip=$(git -C "$clone" rev-parse "refs/remotes/origin/$push_branch")
-	mtree=$(git -C "$clone" merge-tree --write-tree "$S" "$F") ||
+	S=$(git -C "$pusher" rev-parse refs/heads/staging)
+	F=$(git -C "$pusher" rev-parse "refs/heads/$pass_branch")
+	push_tip=$(git -C "$pusher" rev-parse "refs/heads/$push_branch")
+	[ "$S $F" = "$(git -C "$clone" rev-parse refs/remotes/origin/staging "refs/remotes/origin/$pass_branch" | tr '\n' ' ' | sed 's/ $//')" ] ||
+		die "$variant: the pusher and the clone disagree on staging or $pass_branch"
+	mtree=$(git -C "$pusher" merge-tree --write-tree "$S" "$F") ||
 		die "git merge-tree of $pass_branch into staging failed"
 
 	# a merge the gate refuses (no fresh approval, cd failed): the hook says no
 	run=0
-	refuse_tip=$(git -C "$clone" rev-parse "refs/remotes/origin/$refuse_branch")
-	date=1794999000
-	R=$(ident git -C "$clone" commit-tree -p "$S" -p "$refuse_tip" \
+	refuse_tip=$(git -C "$pusher" rev-parse "refs/heads/$refuse_branch")
+	date=1799999000
+	R=$(ident git -C "$pusher" commit-tree -p "$S" -p "$refuse_tip" \
 	    -m "Merge branch '$refuse_branch' into staging" \
-	    "$(git -C "$clone" merge-tree --write-tree "$S" "$refuse_tip")")
-	if git -C "$clone" push -q "$hook" "$R:refs/heads/staging" >"$work/push.out" 2>&1; then
+	    "$(git -C "$pusher" merge-tree --write-tree "$S" "$refuse_tip")")
+	if push "$hook" "$R" refs/heads/staging; then
 		die "$variant: the hook let an unapproved merge of $refuse_branch into staging"
 	fi
 	grep -q "slipway: refused: refs/heads/staging: '$refuse_branch'" "$work/push.out" ||
@@ -317,6 +345,23 @@ for variant in $variants; do
 	one_round time
 	rm -rf "$raw/$variant"
 	mkdir -p "$raw/$variant"
+	if [ $variant = packed ]; then
+		# once: the same feature push from the developer's clone, which
+		# holds every record (the remote's refs it has are all offered as
+		# common ground), into the hooked remote and the floor
+		echo "bench: $variant refs: one push from the synced clone into each remote (slow)" >&2
+		date=1799999500
+		Cs=$(ident git -C "$clone" commit-tree -p "$push_tip" -m "bench: from the clone" "$push_tip^{tree}")
+		for _where in hook floor; do
+			eval "_repo=\$$_where"
+			time_ns "$raw/$variant/push_synced_$_where" \
+			    git -C "$clone" push -q "$_repo" "$Cs:refs/heads/$push_branch" >"$work/push.out" 2>&1 ||
+				die "push from the clone into $_where failed: $(cat "$work/push.out")"
+			[ "$(git -C "$_repo" rev-parse "refs/heads/$push_branch")" = "$Cs" ] ||
+				die "push from the clone into $_where did not land"
+			git -C "$_repo" update-ref "refs/heads/$push_branch" "$push_tip" "$Cs"
+		done
+	fi
 	run=1
 	while [ $run -le "$RECORDS_RUNS" ]; do
 		one_round time
@@ -336,15 +381,17 @@ done
 
 # The summary: one line per variant and measure: median ns, median RSS KB.
 keys="queue queue_cold fer gate status status_cold lsremote startup push_feature_hook
-    push_feature_floor push_merge_hook push_merge_floor hook_merge hook_feature"
+    push_feature_floor push_merge_hook push_merge_floor hook_merge hook_merge_cold
+    hook_feature push_synced_hook push_synced_floor"
 summary="$raw/summary"
 : >"$summary"
 for variant in $variants; do
 	r="$raw/$variant"
 	for k in $keys; do
-		_rss=nan
+		_rss=nan _t=nan
 		[ -f "$r/rss_$k" ] && _rss=$(median "$r/rss_$k")
-		echo "$variant $k $(median "$r/$k") $_rss" >>"$summary"
+		[ -f "$r/$k" ] && _t=$(median "$r/$k")
+		echo "$variant $k $_t $_rss" >>"$summary"
 	done
 done
 
@@ -362,7 +409,7 @@ report() {
 	awk -v variants="$variants" '
 	function ms(v) { return v == "nan" ? "-" : sprintf("%.1f", v / 1e6) }
 	function mb(v) { return v == "nan" ? "-" : sprintf("%.1f", v / 1024) }
-	function x(a, b) { return b > 0 ? sprintf("%.1fx", a / b) : "-" }
+	function x(a, b) { return a != "nan" && b != "nan" && b > 0 ? sprintf("%.1fx", a / b) : "-" }
 	{ t[$1, $2] = $3; m[$1, $2] = $4 }
 	function row(label, k, base, target,   i, s) {
 		s = sprintf("%-34s", label)
@@ -373,7 +420,7 @@ report() {
 	function drow(label, a, b,   i, s) {
 		s = sprintf("%-34s", label)
 		for (i = 1; i <= nv; i++)
-			s = s sprintf(" %8s %7s %6s", ms(t[v[i], a] - t[v[i], b]), "", "")
+			s = s sprintf(" %8s %7s %6s", t[v[i], a] == "nan" || t[v[i], b] == "nan" ? "-" : ms(t[v[i], a] - t[v[i], b]), "", "")
 		print s
 	}
 	END {
@@ -386,78 +433,84 @@ report() {
 		print s "   target"
 		row("queue", "queue", "fer", "< 50 ms, < 20 MB; ratio to for-each-ref")
 		row("  git for-each-ref refs/slipway/review/", "fer", "", "")
-		row("  queue, no closed-reviews cache", "queue_cold", "fer", "")
+		row("  queue, no caches", "queue_cold", "fer", "")
 		row("gate " pass_branch, "gate", "startup", "< 50 ms, < 20 MB; ratio to start-up")
 		row("status", "status", "lsremote", "< 50 ms, < 20 MB; ratio to ls-remote")
 		row("  git ls-remote --heads --tags origin", "lsremote", "", "")
 		drow("  status - ls-remote (local work~)", "status", "lsremote")
-		row("  status, no closed-reviews cache", "status_cold", "lsremote", "")
+		row("  status, no caches", "status_cold", "lsremote", "")
 		row("push feature, slipway hook", "push_feature_hook", "push_feature_floor", "ratio to the floor")
 		row("  push feature, floor hook", "push_feature_floor", "", "")
 		drow("  hook - floor", "push_feature_hook", "push_feature_floor")
 		row("push gated merge, slipway hook", "push_merge_hook", "push_merge_floor", "ratio to the floor")
 		row("  push gated merge, floor hook", "push_merge_floor", "", "")
 		drow("  hook - floor", "push_merge_hook", "push_merge_floor")
+		row("push feature from synced clone", "push_synced_hook", "push_synced_floor", "one run; ratio to the floor")
+		row("  the same, floor hook", "push_synced_floor", "", "")
+		drow("  hook - floor", "push_synced_hook", "push_synced_floor")
 		row("hook decision, merge (direct)", "hook_merge", "startup", "< 10 ms per ref, < 20 MB")
+		row("  the same, no caches", "hook_merge_cold", "startup", "")
 		row("hook decision, feature (direct)", "hook_feature", "startup", "< 10 ms per ref, < 20 MB")
 		row("start-up (slipway status -h)", "startup", "", "")
 	}' pass_branch="$pass_branch" "$summary"
 	cat <<-\EOF
 
-	queue     = slipway queue in the clone: the review chains not known closed read and
-	            folded, the gate evaluated for each open request; "no closed-reviews
-	            cache" = with GIT_DIR/slipway/closed-reviews removed first (every chain
-	            read, as on the first run after a clone)
+	queue     = slipway queue in the clone: the open requests and, for each, the gate
+	no caches = slipway's caches removed first (GIT_DIR/slipway/ but last-sync): every
+	            chain read, as on the first run after a clone; other rows: warm
 	gate      = slipway gate BRANCH: ci, cd, review and cdfix facts of one branch
 	status    = slipway status: waiting-review count (all chains), ls-remote, merge check,
 	            versions, cd results of both heads
-	push      = git push of one ref from the clone into a bare remote on local disk
-	            (the remote advertises all its refs); floor hook = `cat >/dev/null`
+	push      = git push of one ref into a bare remote on local disk (it advertises all
+	            its refs), from a bare clone of the branches only; floor hook = `cat
+	            >/dev/null`; "from the synced clone" = from the developer's clone that
+	            has every record (one run each)
 	hook decision = `slipway hook pre-receive` alone, one "OLD NEW REF" line on stdin, in
 	            the hooked remote (the merge: git merge-tree, then the gate)
 	ratio     = this row's median over the named baseline's median, same variant, same run
 	RSS       = peak resident set of the largest single process (slipway or a git child)
 	EOF
 	echo
-	echo "targets (issue 3):"
+	echo "targets (issue 3), for each variant:"
 	awk -v variants="$variants" '
 	{ t[$1, $2] = $3; m[$1, $2] = $4 }
 	function verdict(ok) { return ok ? "MET" : "NOT MET" }
-	function line(what, k, lim,   i, s, ok) {
-		s = ""; ok = 1
-		for (i = 1; i <= nv; i++) {
-			s = s sprintf("%s%s %.1f ms", i > 1 ? ", " : "", v[i], t[v[i], k] / 1e6)
-			if (t[v[i], k] / 1e6 >= lim) ok = 0
-		}
-		printf "  %s under %d ms: %s -> %s\n", what, lim, s, verdict(ok)
+	function line(what, k, lim,   i, s) {
+		s = ""
+		for (i = 1; i <= nv; i++)
+			s = s sprintf("%s%s %.1f ms %s", i > 1 ? ", " : "", v[i], t[v[i], k] / 1e6,
+			    verdict(t[v[i], k] / 1e6 < lim))
+		printf "  %s under %d ms: %s\n", what, lim, s
 	}
 	END {
 		nv = split(variants, v, " ")
 		line("slipway queue", "queue", 50)
 		line("slipway gate", "gate", 50)
 		line("slipway status", "status", 50)
-		s = ""; ok = 1
 		for (i = 1; i <= nv; i++) {
 			a = (t[v[i], "push_merge_hook"] - t[v[i], "push_merge_floor"]) / 1e6
 			b = (t[v[i], "push_feature_hook"] - t[v[i], "push_feature_floor"]) / 1e6
-			s = s sprintf("%s%s: merge %.1f direct / %.1f over the floor, feature %.1f / %.1f",
-			    i > 1 ? "; " : "", v[i], t[v[i], "hook_merge"] / 1e6, a, t[v[i], "hook_feature"] / 1e6, b)
-			if (t[v[i], "hook_merge"] / 1e6 >= 10 || t[v[i], "hook_feature"] / 1e6 >= 10) ok = 0
+			printf "  hook decision under 10 ms per pushed ref, %s: merge %.1f ms %s (push over the floor %.1f), " \
+			    "feature %.1f ms %s (push over the floor %.1f)\n", v[i],
+			    t[v[i], "hook_merge"] / 1e6, verdict(t[v[i], "hook_merge"] / 1e6 < 10), a,
+			    t[v[i], "hook_feature"] / 1e6, verdict(t[v[i], "hook_feature"] / 1e6 < 10), b
 		}
-		printf "  hook decision under 10 ms per pushed ref (ms): %s -> %s\n", s, verdict(ok)
-		s = ""; ok = 1; worst = 0
-		for (i = 1; i <= nv; i++)
+		for (i = 1; i <= nv; i++) {
+			worst = 0; wk = ""
 			for (k in m) {
 				split(k, kk, SUBSEP)
-				if (kk[1] == v[i] && m[k] != "nan" && m[k] + 0 > worst) { worst = m[k] + 0; wk = kk[1] " " kk[2] }
+				if (kk[1] == v[i] && m[k] != "nan" && m[k] + 0 > worst) { worst = m[k] + 0; wk = kk[2] }
 			}
-		printf "  peak memory under 20 MB: largest %.1f MB (%s) -> %s\n", worst / 1024, wk, verdict(worst < 20 * 1024)
+			printf "  peak memory under 20 MB, %s: largest %.1f MB (%s) %s\n", v[i], worst / 1024, wk,
+			    verdict(worst < 20 * 1024)
+		}
 	}' "$summary"
 	echo
 	echo "every run, ms; peak RSS KB:"
 	for variant in $variants; do
 		r="$raw/$variant"
 		for k in $keys; do
+			[ -f "$r/$k" ] || continue
 			printf '  %-6s %-18s' "$variant" "$k"
 			while read -r _v; do printf ' %7s' "$(fmt_ms "$_v")"; done <"$r/$k"
 			echo

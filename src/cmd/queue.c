@@ -84,24 +84,51 @@ out:
 	return rc;
 }
 
-/* Prints the requests of others (mine = 0) or mine (mine = 1). */
+/* The parts of the queue, in the order printed. */
+enum part { WAITING, REVIEWED, MINE };
+
+/* Which part rv belongs to for me: mine, others' I reviewed at their
+ * current head (they wait for someone else), or waiting for me. */
+static enum part
+part_of(struct repo *r, struct project *p, const struct review *rv, const char *me)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid head;
+	size_t i;
+
+	if (!strcmp(rv->author, me))
+		return MINE;
+	if (repo_branch_head(r, p->remote, rv->branch, &head, NULL) == 0)
+		git_oid_tostr(hex, sizeof(hex), &head);
+	else
+		snprintf(hex, sizeof(hex), "%s", rv->head);
+	err_clear();
+	for (i = 0; i < rv->nvotes; i++)
+		if (!strcmp(rv->votes[i].by, me) && !strcmp(rv->votes[i].head, hex))
+			return REVIEWED;
+	return WAITING;
+}
+
+/* Prints one part of the queue (with its heading). */
 static int
-print_part(struct repo *r, struct project *p, struct pending *q, const char *me, int mine,
-    long remind, size_t *overdue)
+print_part(struct repo *r, struct project *p, struct pending *q, const enum part *parts,
+    enum part which, long remind, size_t *overdue)
 {
 	size_t i, n = 0;
 	int rc = 0;
 
 	for (i = 0; i < q->n; i++)
-		n += (!strcmp(q->v[i].author, me)) == mine;
-	if (mine && n)
-		printf("\nyours (%zu):\n", n);
-	else if (!mine)
+		n += parts[i] == which;
+	if (which == WAITING)
 		printf("waiting for you (%zu)%s\n", n, n ? ":" : ": nothing, on with your own work");
+	else if (which == REVIEWED && n)
+		printf("\nreviewed by you at their head, waiting for others (%zu):\n", n);
+	else if (which == MINE && n)
+		printf("\nyours (%zu):\n", n);
 	for (i = 0; i < q->n && rc == 0; i++) {
-		if ((!strcmp(q->v[i].author, me)) != mine)
+		if (parts[i] != which)
 			continue;
-		if (!mine && (long long)(time(NULL) - q->v[i].at) > remind)
+		if (which == WAITING && (long long)(time(NULL) - q->v[i].at) > remind)
 			(*overdue)++;
 		rc = print_one(r, p, &q->v[i], remind);
 	}
@@ -120,6 +147,7 @@ cmd_queue(int argc, char **argv)
 	struct strvec bad = STRVEC_INIT;
 	struct pending q = { NULL, 0, 0 };
 	git_signature *me = NULL;
+	enum part *parts = NULL;
 	size_t i, overdue = 0;
 	long remind;
 	int opt, rc;
@@ -138,8 +166,12 @@ cmd_queue(int argc, char **argv)
 		goto out;
 	remind = config_duration(config_get(&proj.cfg, "review.remind-after", "24h"));
 	qsort(q.v, q.n, sizeof(*q.v), oldest_first);
-	if ((rc = print_part(&repo, &proj, &q, me->email, 0, remind, &overdue)) < 0 ||
-	    (rc = print_part(&repo, &proj, &q, me->email, 1, remind, &overdue)) < 0)
+	parts = q.n ? xcalloc(q.n, sizeof(*parts)) : NULL;
+	for (i = 0; i < q.n; i++)
+		parts[i] = part_of(&repo, &proj, &q.v[i], me->email);
+	if ((rc = print_part(&repo, &proj, &q, parts, WAITING, remind, &overdue)) < 0 ||
+	    (rc = print_part(&repo, &proj, &q, parts, REVIEWED, remind, &overdue)) < 0 ||
+	    (rc = print_part(&repo, &proj, &q, parts, MINE, remind, &overdue)) < 0)
 		goto out;
 	if (overdue) {
 		struct buf d = BUF_INIT;
@@ -156,6 +188,7 @@ out:
 	for (i = 0; i < q.n; i++)
 		review_release(&q.v[i]);
 	free(q.v);
+	free(parts);
 	strvec_clear(&bad);
 	git_signature_free(me);
 	project_release(&proj);

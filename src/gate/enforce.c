@@ -34,6 +34,25 @@ find(const struct ref_update *u, size_t n, const char *ref)
 	return NULL;
 }
 
+/* Whether commit's parents include parent: the usual forward move (a merge
+ * on top, a record appended, a sync's merge), told without walking
+ * history as git_graph_descendant_of does (50 ms on a large one). */
+static int
+has_parent(struct repo *r, const git_oid *commit, const git_oid *parent)
+{
+	git_commit *c = NULL;
+	unsigned i, n;
+	int found = 0;
+
+	if (git_commit_lookup(&c, r->git, commit) < 0)
+		return 0;
+	n = git_commit_parentcount(c);
+	for (i = 0; i < n && !found; i++)
+		found = git_oid_equal(git_commit_parent_id(c, i), parent);
+	git_commit_free(c);
+	return found;
+}
+
 /* Refuses deleting ref or moving it backwards or sideways. */
 static int
 check_forward(struct repo *r, const struct ref_update *u, const char *what)
@@ -41,6 +60,7 @@ check_forward(struct repo *r, const struct ref_update *u, const char *what)
 	if (is_zero(&u->new_oid))
 		return err_set(-E_REFUSED, "%s: deleting %s is not allowed", u->ref, what);
 	if (is_zero(&u->old_oid) || git_oid_equal(&u->old_oid, &u->new_oid) ||
+	    has_parent(r, &u->new_oid, &u->old_oid) ||
 	    git_graph_descendant_of(r->git, &u->new_oid, &u->old_oid) == 1)
 		return 0;
 	return err_set(-E_REFUSED, "%s: a force-push would rewrite %s; it only moves forward",

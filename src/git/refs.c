@@ -159,7 +159,9 @@ loose_refs(struct buf *path, struct buf *name, struct reflist *l)
 			continue;
 		buf_printf(path, "/%s", de->d_name);
 		buf_puts(name, de->d_name);
-		if (stat(path->ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* d_type saves a stat per ref; some file systems leave it unknown */
+		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    stat(path->ptr, &st) == 0 && S_ISDIR(st.st_mode))) {
 			buf_putc(name, '/');
 			loose_refs(path, name, l);
 		} else if ((fd = open(path->ptr, O_RDONLY | O_CLOEXEC)) >= 0) {

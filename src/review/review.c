@@ -199,6 +199,18 @@ vote_release(struct review_vote *v)
 	free(v->sig);
 }
 
+static void
+clear_votes(struct review *rv)
+{
+	size_t i;
+
+	for (i = 0; i < rv->nvotes; i++)
+		vote_release(&rv->votes[i]);
+	free(rv->votes);
+	rv->votes = NULL;
+	rv->nvotes = 0;
+}
+
 /* Applies a vote: each person's latest vote replaces the earlier one. */
 static void
 fold_vote(struct review *rv, struct event *e, int approve)
@@ -280,6 +292,8 @@ fold(struct review *rv, struct events *ev)
 			return -E_INVALID;
 		if (!strcmp(type, "request")) {
 			if (!opened || rv->state != REVIEW_OPEN) {
+				/* a new round: the last round's votes are history */
+				clear_votes(rv);
 				rv->at = parse_time(field(e->json, "at"));
 				replace(&rv->author, field(e->json, "by"));
 				replace(&rv->author_name, field(e->json, "name"));

@@ -167,6 +167,7 @@ test_fold(void **state)
 	assert_int_equal(review_load(&r, "feature/a", &rv), 0);
 	assert_int_equal(rv.state, REVIEW_OPEN);
 	assert_string_equal(rv.head, hex2);
+	assert_int_equal(rv.nvotes, 0);	/* the last round's votes are history */
 	review_release(&rv);
 	assert_int_equal(review_request(&r, "a..b", "staging", &h1), -E_INVALID);
 	err_clear();
@@ -207,7 +208,7 @@ test_each_cache(void **state)
 	assert_int_equal(review_each(&r, 1, &bad, count_one, &c), 0);
 	assert_int_equal(c.all, 2);	/* b and feature/a (test_fold) */
 	/* each chain's fold is remembered by its tip: "TIP c" when closed */
-	assert_int_equal(buf_read_file(&cache, ".git/slipway/reviews"), 0);
+	assert_int_equal(buf_read_file(&cache, ".git/slipway/reviews-2"), 0);
 	assert_non_null(strstr(cache.ptr, " c\n"));
 	assert_non_null(strstr(cache.ptr, " o {\"branch\":\"b\""));
 	c.all = c.open = 0;
