@@ -241,10 +241,10 @@ one_round() {
 	fi
 	_rc=0; T queue "$sw" queue >"$work/queue.out" 2>&1 || _rc=$?
 	check "slipway queue failed ($_rc): $(tail -n 3 "$work/queue.out")" [ $_rc -eq 0 ]
-	# (the queue lists every open request of others; status counts those
-	# not yet voted on at their head)
-	check "queue: not 'waiting for you ($((open - mine_open))):'" \
-	    grep -q "^waiting for you ($((open - mine_open))):\$" "$work/queue.out"
+	# (the queue and status agree: others' requests not yet voted on by
+	# me at their head wait for me; the ones I reviewed are listed apart)
+	check "queue: not 'waiting for you ($waiting_for_me):'" \
+	    grep -q "^waiting for you ($waiting_for_me):\$" "$work/queue.out"
 	check "queue: not 'yours ($mine_open):'" grep -q "^yours ($mine_open):\$" "$work/queue.out"
 	check "queue: warnings" [ -z "$(grep '^warning' "$work/queue.out")" ]
 
