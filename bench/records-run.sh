@@ -94,35 +94,8 @@ if [ -n "$(git -C "$root" status --porcelain -- src Makefile 2>/dev/null)" ]; th
 	sw_rev="$sw_rev + uncommitted changes in src/"
 fi
 
-now() { date +%s%N; }
+. "$here/lib.sh"
 load_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
-
-median() {
-	sort -n "$1" | awk '{ a[NR] = $1 } END {
-		if (!NR) { print "nan"; exit }
-		if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-: >"$BENCH_DIR/timer"
-i=0
-while [ $i -lt 21 ]; do
-	t0=$(now); t1=$(now)
-	echo $((t1 - t0)) >>"$BENCH_DIR/timer"
-	i=$((i + 1))
-done
-timer_ns=$(median "$BENCH_DIR/timer")
-timer_ns=${timer_ns%.*}
-
-# time_ns OUT CMD...: runs CMD, appends its wall time in ns to OUT.
-time_ns() {
-	_out=$1; shift
-	_t0=$(now)
-	_rc=0
-	"$@" || _rc=$?
-	_t1=$(now)
-	echo $((_t1 - _t0 - timer_ns)) >>"$_out"
-	return $_rc
-}
 
 # rss OUT CMD...: runs CMD under /usr/bin/time, appends its peak RSS (KB).
 rss() {
