@@ -135,13 +135,16 @@ repo_read_at(struct repo *r, const git_oid *commit_id, const char *path, struct 
 }
 
 int
-repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *n)
+repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *ahead,
+    size_t *behind)
 {
-	size_t ahead = 0, behind = 0;
+	size_t n = 0, m = 0;
 
-	if (git_graph_ahead_behind(&ahead, &behind, r->git, a, b) < 0)
+	if (git_graph_ahead_behind(&n, &m, r->git, a, b) < 0)
 		return repo_error(-E_GENERIC, "counting commits");
-	*n = ahead;
+	*ahead = n;
+	if (behind)
+		*behind = m;
 	return 0;
 }
 

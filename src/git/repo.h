@@ -57,8 +57,10 @@ int repo_read_at(struct repo *r, const git_oid *commit, const char *path, struct
 /* Same, from a tree. */
 int repo_read_in_tree(struct repo *r, const git_oid *tree, const char *path, struct buf *out);
 
-/* Counts the commits reachable from a but not from b (a ^b). */
-int repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *n);
+/* Counts the commits reachable from a but not from b (a ^b) into *ahead,
+ * and those reachable from b but not a into *behind (may be NULL). */
+int repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *ahead,
+    size_t *behind);
 
 /* Starts r as `git --git-dir=GITDIR` run in the git directory, without the
  * working tree (GIT_WORK_TREE, GIT_INDEX_FILE unset), so that the caller

@@ -256,11 +256,27 @@ read_merged_versions(struct repo *r, struct release_plan *plan)
 	return 0;
 }
 
+/* The merge when master is already in staging: staging's own tree (a
+ * three-way merge whose one side is the base gives the other side), with
+ * no merge-tree process to start. */
+static int
+staging_tree(struct repo *r, struct release_plan *plan)
+{
+	git_commit *c = NULL;
+
+	if (git_commit_lookup(&c, r->git, &plan->staging) < 0)
+		return repo_error(-E_GENERIC, "reading '%s'", plan->staging_label);
+	git_oid_cpy(&plan->merged_tree, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
 int
 release_read(struct repo *r, const struct project *p, const char *remote,
     struct release_plan *plan)
 {
 	struct buf b = BUF_INIT;
+	size_t behind = 0;
 	int rc;
 
 	plan->remote = xstrdup(remote);
@@ -278,14 +294,18 @@ release_read(struct repo *r, const struct project *p, const char *remote,
 		return rc;
 	note_local(r, plan, plan->production_ref, plan->production_label, &plan->master);
 	note_local(r, plan, plan->staging_ref, plan->staging_label, &plan->staging);
-	if ((rc = repo_count_ahead(r, &plan->staging, &plan->master, &plan->ahead)) < 0)
+	if ((rc = repo_count_ahead(r, &plan->staging, &plan->master, &plan->ahead,
+	    &behind)) < 0)
 		return rc;
 	if ((rc = read_current(r, plan)) < 0)
 		return rc;
 	if ((rc = quarantine_open(r, &plan->quarantine)) < 0)
 		return rc;
-	rc = merge_commits(r, &plan->quarantine, &plan->master, &plan->staging,
-	    &plan->merged_tree, &plan->conflicts);
+	if (!behind)	/* master is in staging: the merge is staging's tree */
+		rc = staging_tree(r, plan);
+	else
+		rc = merge_commits(r, &plan->quarantine, &plan->master, &plan->staging,
+		    &plan->merged_tree, &plan->conflicts);
 	if (rc == -E_CONFLICT) {
 		struct buf list = BUF_INIT;
 		size_t i;
