@@ -92,21 +92,9 @@ enum part { WAITING, REVIEWED, MINE };
 static enum part
 part_of(struct repo *r, struct project *p, const struct review *rv, const char *me)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	git_oid head;
-	size_t i;
-
 	if (!strcmp(rv->author, me))
 		return MINE;
-	if (repo_branch_head(r, p->remote, rv->branch, &head, NULL) == 0)
-		git_oid_tostr(hex, sizeof(hex), &head);
-	else
-		snprintf(hex, sizeof(hex), "%s", rv->head);
-	err_clear();
-	for (i = 0; i < rv->nvotes; i++)
-		if (!strcmp(rv->votes[i].by, me) && !strcmp(rv->votes[i].head, hex))
-			return REVIEWED;
-	return WAITING;
+	return review_waits_for(r, p->remote, rv, me) ? WAITING : REVIEWED;
 }
 
 /* Prints one part of the queue (with its heading). */

@@ -258,22 +258,3 @@ out:
 	buf_release(&ref);
 	return rc;
 }
-
-/* records_walk callback keeping the first record. */
-static int
-keep_first(const struct record *rec, void *data)
-{
-	*(json_t **)data = json_incref(rec->json);
-	return 1;
-}
-
-int
-records_latest(struct repo *r, const char *kind, const char *subject, json_t **out)
-{
-	int rc;
-
-	*out = NULL;
-	rc = records_walk(r, kind, subject, keep_first, out);
-	return rc == 1 ? 0 : rc < 0 ? rc : err_set(-E_NOTFOUND, "no %s record for '%s'",
-	    kind, subject);
-}

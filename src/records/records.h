@@ -49,7 +49,4 @@ int records_walk(struct repo *r, const char *kind, const char *subject,
 int records_walk_tip(struct repo *r, const char *ref, const git_oid *tip,
     int (*fn)(const struct record *rec, void *data), void *data);
 
-/* The newest record of the chain (caller owns *out). -E_NOTFOUND: none. */
-int records_latest(struct repo *r, const char *kind, const char *subject, json_t **out);
-
 #endif

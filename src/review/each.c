@@ -55,25 +55,32 @@ struct waiting {
 	size_t n;
 };
 
-static int
-count_waiting(struct review *rv, void *data)
+int
+review_waits_for(struct repo *r, const char *remote, const struct review *rv, const char *me)
 {
-	struct waiting *w = data;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid head;
 	size_t i;
 
-	if (rv->state != REVIEW_OPEN || !strcmp(rv->author, w->me))
+	if (rv->state != REVIEW_OPEN || !strcmp(rv->author, me))
 		return 0;
-	if (repo_branch_head(w->r, w->remote, rv->branch, &head, NULL) == 0)
+	if (repo_branch_head(r, remote, rv->branch, &head, NULL) == 0)
 		git_oid_tostr(hex, sizeof(hex), &head);
 	else
 		snprintf(hex, sizeof(hex), "%s", rv->head);
 	err_clear();
 	for (i = 0; i < rv->nvotes; i++)
-		if (!strcmp(rv->votes[i].by, w->me) && !strcmp(rv->votes[i].head, hex))
+		if (!strcmp(rv->votes[i].by, me) && !strcmp(rv->votes[i].head, hex))
 			return 0;
-	w->n++;
+	return 1;
+}
+
+static int
+count_waiting(struct review *rv, void *data)
+{
+	struct waiting *w = data;
+
+	w->n += review_waits_for(w->r, w->remote, rv, w->me);
 	return 0;
 }
 

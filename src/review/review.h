@@ -93,6 +93,10 @@ void review_count(const struct review *rv, const char *head, int signed_only,
  */
 int review_waiting(struct repo *r, const char *remote, const char *me, size_t *n,
     struct strvec *bad);
+/* Whether rv waits for me: open, someone else's, and without my vote at
+ * its branch's head as this clone knows it (review_waiting counts these). */
+int review_waits_for(struct repo *r, const char *remote, const struct review *rv,
+    const char *me);
 
 /* The request's state in words for lists: "merged", "closed", "changes
  * requested", "approved", "stale approval" or "needs review". */

@@ -96,4 +96,21 @@ test_expect_success 'dry run and status write no object; a release leaves no qua
 	test_must_fail test -s fsck.err
 '
 
+test_expect_success 'master with a commit staging lacks: the merge brings both sides' '
+	(cd work && git fetch -q && git switch -q -C hot origin/master &&
+	 echo hot >hotfix.txt && git add hotfix.txt && git commit -q -m hotfix &&
+	 git push -q origin HEAD:master &&
+	 git switch -q -C side origin/staging && echo side >side.txt && git add side.txt &&
+	 git commit -q -m side && git push -q origin HEAD:staging) &&
+	remote_heads origin.git >heads &&
+	git -C origin.git merge-tree --write-tree master staging >expect.tree &&
+	slipway -C work release 2.1.0 --yes >out 2>err &&
+	check_released origin.git 2.1.0 heads &&
+	git -C origin.git show master:hotfix.txt >/dev/null &&
+	git -C origin.git show master:side.txt >/dev/null &&
+	git -C origin.git diff --name-only "$(cat expect.tree)" master >changed &&
+	{ grep -v "package.json\$" changed >unexpected || :; } &&
+	test_must_fail test -s unexpected
+'
+
 test_done

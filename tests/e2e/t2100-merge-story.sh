@@ -157,6 +157,10 @@ test_expect_success 'bob approves: alice.s gate passes on his approval' '
 	test_must_fail grep -q "own branch" err &&
 	(cd bob && slipway status >../out) &&
 	test_must_fail grep "wait.* for you" out &&
+	(cd bob && slipway queue >../out) &&
+	test_grep "^waiting for you (0): nothing" out &&
+	test_grep "^reviewed by you at their head, waiting for others (1):\$" out &&
+	test_grep "^ .* login  *alice@example.com .* approved  *gate passes\$" out &&
 	(cd alice && slipway sync >/dev/null && slipway gate >../out) &&
 	test_grep "^  review  yes  1 of 1 approval at $h\$" out &&
 	test_grep "^ *bob@example.com approved $h\$" out &&
