@@ -26,6 +26,9 @@ install(struct repo *r, int force)
 	exe[n] = '\0';
 	if ((rc = hook_install(r, exe, force, &path)) == 0) {
 		printf("installed %s\n", path.ptr);
+		if (hook_write_commit_graph(r) < 0)
+			fprintf(stderr, "note: %s; the hook works without it, slower on merges\n",
+			    err_msg());
 		if (r->workdir)
 			fprintf(stderr, "note: this repository has a working tree; the hook guards "
 			    "pushes to it, which is usually meant for a bare one\n");

@@ -59,6 +59,24 @@ out:
 }
 
 int
+hook_write_commit_graph(struct repo *r)
+{
+	struct run cmd = RUN_INIT;
+	int rc;
+
+	repo_git_cmd(r, &cmd);
+	strvec_pushl(&cmd.argv, "commit-graph", "write", "--reachable", "--split",
+	    "--no-progress", NULL);
+	cmd.capture_out = cmd.capture_err = 1;
+	if ((rc = run_exec(&cmd)) == 0 && cmd.status != 0) {
+		buf_rtrim(&cmd.err);
+		rc = err_set(-E_GENERIC, "cannot write a commit-graph: %s", cmd.err.ptr);
+	}
+	run_release(&cmd);
+	return rc;
+}
+
+int
 hook_parse_updates(const char *text, struct ref_update **u, size_t *n)
 {
 	size_t alloc = 0;

@@ -108,6 +108,16 @@ test_expect_success 'hook install keeps a hook that is not slipway'"'"'s, --forc
 	test_grep "^installed" out
 '
 
+test_expect_success 'hook install writes a commit-graph covering staging' '
+	rm -rf origin.git/objects/info/commit-graph origin.git/objects/info/commit-graphs &&
+	slipway -C origin.git hook install >out 2>err &&
+	! grep commit-graph err &&
+	git -C origin.git commit-graph verify &&
+	test -s origin.git/objects/info/commit-graphs/commit-graph-chain &&
+	graph=$(head -n 1 origin.git/objects/info/commit-graphs/commit-graph-chain) &&
+	test -s "origin.git/objects/info/commit-graphs/graph-$graph.graph"
+'
+
 test_expect_success 'hook pre-receive: malformed input is exit 2; nothing to check is 0' '
 	echo "not a line" | test_expect_code 2 env GIT_DIR=origin.git "$SLIPWAY" hook pre-receive 2>err &&
 	test_grep "malformed update line .not a line." err &&
