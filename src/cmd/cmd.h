@@ -14,6 +14,7 @@
  * and prints the message and hints set by err_set()/err_hint().
  */
 
+int cmd_compat(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -22,6 +23,7 @@ int cmd_queue(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 

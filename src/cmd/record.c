@@ -7,7 +7,7 @@
 #include "records/result.h"
 
 static const char usage[] =
-    "slipway record PIPELINE --status pass|fail [--commit REV] [--url URL]";
+    "slipway record PIPELINE --status pass|fail|timeout|cancelled [--commit REV] [--url URL]";
 
 int
 cmd_record(int argc, char **argv)

@@ -274,6 +274,18 @@ check_compat(const char *v, struct buf *why)
 	return -1;
 }
 
+/* compat.auto: how the compat version follows the project version; only
+ * "major" (a.b.c is compatible with a.0.0). */
+static int
+check_compat_auto(const char *v, struct buf *why)
+{
+	if (!strcmp(v, "major"))
+		return 0;
+	quoted(why, v);
+	buf_puts(why, " is not 'major', the only mode (a.b.c is compatible with a.0.0)");
+	return -1;
+}
+
 /* gate.rule: a boolean expression over the gate's facts. */
 static int
 check_gate_rule(const char *v, struct buf *why)
@@ -387,6 +399,7 @@ static const struct config_key review_keys[] = {
 
 static const struct config_key compat_keys[] = {
 	{ "version", 0, check_compat },
+	{ "auto", 0, check_compat_auto },
 	{ NULL, 0, NULL },
 };
 
@@ -397,6 +410,9 @@ const struct config_section config_schema[] = {
 	{ "gate", 0, gate_keys },
 	{ "compat", 0, compat_keys },
 	{ "review", 0, review_keys },
+	{ "job", 1, schema_job_keys },
+	{ "pipeline", 1, schema_pipeline_keys },
+	{ "run", 0, schema_run_keys },
 	{ NULL, 0, NULL },
 };
 

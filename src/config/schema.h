@@ -39,6 +39,9 @@ struct config_section {
 	const struct config_key *keys;	/* ends with a NULL name */
 };
 
+/* The keys of [job "NAME"], [pipeline "NAME"] and [run] (jobs.c). */
+extern const struct config_key schema_job_keys[], schema_pipeline_keys[], schema_run_keys[];
+
 /* slipway's schema; ends with a NULL name. */
 extern const struct config_section config_schema[];
 

@@ -26,8 +26,16 @@ latest_each(const struct record *rec, void *data)
 		if (!json_is_string(json_object_get(rec->json, need[i])))
 			return err_set(-E_INVALID, "%s: record %s is not a pipeline result: "
 			    "no '%s'", rec->ref, repo_short(rec->commit), need[i]);
-	if (!json_object_get(latest, p))
+	if (json_object_get(latest, p))
+		return 0;
+	if (json_object_get(rec->json, "jobs")) {	/* a run: the digest needs no logs */
+		json_t *brief = json_copy(rec->json);
+
+		json_object_del(brief, "jobs");
+		json_object_set_new(latest, p, brief);
+	} else {
 		json_object_set(latest, p, rec->json);
+	}
 	return 0;
 }
 

@@ -119,13 +119,25 @@ signals_restore(struct sigstate *st)
 	sigprocmask(SIG_SETMASK, &st->orig, NULL);
 }
 
-/* In the child: restore signals, wire descriptors, close the rest, exec. */
+/* In the child: restore signals (st NULL: reset them), wire descriptors,
+ * close the rest, exec. */
 static void
 child(struct run *r, char **envp, struct pipes *p, struct sigstate *st)
 {
 	int e, in = r->in ? p->in[0] : p->devnull;
+	size_t i;
 
-	signals_restore(st);
+	if (st) {
+		signals_restore(st);
+	} else {	/* run_start: a fresh start, whatever we ignore or block */
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (i = 0; i < ARRAY_SIZE(forwarded); i++)
+			signal(forwarded[i], SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+	}
 	if (!r->foreground)
 		setpgid(0, 0);
 	if (dup2(in, 0) < 0 || (r->capture_out && dup2(p->out[1], 1) < 0) ||
@@ -346,4 +358,101 @@ run_release(struct run *r)
 	strvec_clear(&r->env);
 	buf_release(&r->out);
 	buf_release(&r->err);
+}
+
+int
+run_start(struct run *r, struct run_child *c)
+{
+	struct pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, -1 };
+	struct strvec envp = STRVEC_INIT;
+	struct run one = *r;
+	int rc, e = 0;
+	pid_t pid;
+
+	c->pid = -1;
+	c->fd = -1;
+	if (!r->argv.nr)
+		return err_set(-E_GENERIC, "run: empty command");
+	one.in = NULL;
+	one.capture_out = one.capture_err = 1;
+	one.foreground = 0;
+	build_env(r, &envp);
+	if ((rc = pipes_open(&one, &p)) < 0)
+		goto out;
+	close_fd(&p.err[0]);
+	close_fd(&p.err[1]);
+	if ((p.err[1] = fcntl(p.out[1], F_DUPFD_CLOEXEC, 0)) < 0 || (pid = fork()) < 0) {
+		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(&one, envp.v, &p, NULL);
+	setpgid(pid, pid);
+	close_fd(&p.exec_err[1]);
+	close_fd(&p.out[1]);
+	close_fd(&p.err[1]);
+	while ((rc = (int)read(p.exec_err[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	if (rc == sizeof(e)) {
+		waitpid(pid, NULL, 0);
+		rc = err_set(e == ENOENT ? -E_NOTFOUND : -E_IO, "cannot run '%s': %s",
+		    r->argv.v[0], strerror(e));
+		goto out;
+	}
+	fcntl(p.out[0], F_SETFL, fcntl(p.out[0], F_GETFL) | O_NONBLOCK);
+	c->pid = pid;
+	c->fd = p.out[0];
+	p.out[0] = -1;
+	rc = 0;
+out:
+	pipes_close(&p);
+	strvec_clear(&envp);
+	return rc;
+}
+
+ssize_t
+run_read(struct run_child *c, char *buf, size_t len)
+{
+	ssize_t got;
+
+	if (c->fd < 0)
+		return 0;
+	got = read(c->fd, buf, len);
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	if (got <= 0)
+		close_fd(&c->fd);
+	return got < 0 ? 0 : got;
+}
+
+int
+run_wait(struct run_child *c, int block, int *status)
+{
+	int wstatus;
+	pid_t got;
+
+	if (c->pid < 0)
+		return 1;
+	while ((got = waitpid(c->pid, &wstatus, block ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (got == 0)
+		return 0;
+	if (got < 0)
+		wstatus = 127 << 8;
+	*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	c->pid = -1;
+	return 1;
+}
+
+void
+run_kill(pid_t group, int sig)
+{
+	if (group > 0)
+		kill(-group, sig);
+}
+
+void
+run_child_close(struct run_child *c)
+{
+	close_fd(&c->fd);
 }

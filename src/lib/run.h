@@ -2,6 +2,8 @@
 #ifndef SLIPWAY_RUN_H
 #define SLIPWAY_RUN_H
 
+#include <sys/types.h>
+
 #include "lib/buf.h"
 #include "lib/strvec.h"
 
@@ -49,5 +51,30 @@ struct run {
  */
 int run_exec(struct run *r);
 void run_release(struct run *r);
+
+/*
+ * A child started and waited for apart, for a caller that keeps many (the
+ * pipeline runner): always in its own process group (its pid is the group's
+ * id), stdin /dev/null, stdout and stderr into one non-blocking pipe, fd.
+ * Signals are the caller's business: the child starts with default
+ * dispositions and nothing blocked.
+ */
+struct run_child {
+	pid_t pid;	/* -1 once collected */
+	int fd;		/* its output; -1 once at its end */
+};
+
+/* Starts r (in, capture_*, foreground and timeout_ms are not used). 0, or
+ * -E_NOTFOUND when the program does not exist, -E_IO. */
+int run_start(struct run *r, struct run_child *c);
+/* Reads some output: > 0 bytes, 0 at its end (fd closed), -1 when nothing
+ * is there yet. */
+ssize_t run_read(struct run_child *c, char *buf, size_t len);
+/* Collects the child: 1 with *status (exit status, or 128+signal) when it
+ * has ended, 0 when it runs on (block = 0). */
+int run_wait(struct run_child *c, int block, int *status);
+/* Sends sig to process group group (what a child's pid named). */
+void run_kill(pid_t group, int sig);
+void run_child_close(struct run_child *c);
 
 #endif

@@ -19,9 +19,10 @@ check(const struct result *res)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(res->pipeline))
 		return err_set(-E_INVALID, "invalid pipeline name '%s': use letters, digits, "
 		    "'_', '.' and '-'", res->pipeline);
-	if (strcmp(res->status, "pass") && strcmp(res->status, "fail"))
-		return err_set(-E_INVALID, "invalid status '%s': use 'pass' or 'fail'",
-		    res->status);
+	if (strcmp(res->status, "pass") && strcmp(res->status, "fail") &&
+	    strcmp(res->status, "timeout") && strcmp(res->status, "cancelled"))
+		return err_set(-E_INVALID, "invalid status '%s': use 'pass', 'fail', 'timeout' "
+		    "or 'cancelled'", res->status);
 	if (!u)
 		return 0;
 	if (!starts_with(u, "https://") && !starts_with(u, "http://"))
@@ -78,6 +79,8 @@ result_record(struct repo *r, const struct result *res, git_oid *commit)
 	}
 	if (res->url)
 		json_object_set_new(rec, "url", json_string(res->url));
+	if (res->extra)
+		json_object_update_missing(rec, res->extra);
 	buf_printf(&summary, "%s %s on %.8s", res->pipeline, res->status, cid);
 	buf_printf(&subject, "commit:%s", cid);
 	if ((rc = records_append(r, "pipeline", subject.ptr, rec, summary.ptr, NULL)) < 0)

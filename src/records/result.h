@@ -2,15 +2,18 @@
 #ifndef SLIPWAY_RESULT_H
 #define SLIPWAY_RESULT_H
 
+#include <jansson.h>
+
 #include "git/repo.h"
 
 /* A result to record; strings borrowed. url may be NULL. */
 struct result {
 	const char *pipeline;	/* [A-Za-z0-9_.-]+ */
-	const char *status;	/* "pass" or "fail" */
+	const char *status;	/* "pass", "fail", "timeout" or "cancelled" */
 	const char *rev;	/* any revision naming a commit */
 	const char *url;	/* http(s) link to the run, or NULL */
 	const char *source;	/* who produced it: "slipway record", ... */
+	json_t *extra;		/* more keys for the record (a run's jobs), or NULL */
 };
 
 /*

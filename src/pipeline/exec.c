@@ -1,0 +1,420 @@
+/* exec.c - running a plan's jobs along the needs graph, in parallel. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/err.h"
+#include "lib/util.h"
+#include "pipeline/exec_int.h"
+
+#define TICK_MS 200
+#define GRACE_MS 2000	/* between SIGTERM and SIGKILL */
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static volatile sig_atomic_t stop_sig;
+
+static void
+on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;	/* only to wake ppoll */
+}
+
+long long
+exec_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+is_done(const struct job *j)
+{
+	return j->state != JOB_PENDING && j->state != JOB_RUNNING;
+}
+
+static int
+passed(const struct job *j)
+{
+	return j->state == JOB_PASS || j->state == JOB_CACHED;
+}
+
+static void
+ended(struct exec *x, struct job *j)
+{
+	if (x->ev && x->ev->ended)
+		x->ev->ended(x->plan, j, x->ev->data);
+}
+
+/* Reads what the line's output pipe holds now (a background process may
+ * keep it open: no waiting for its end). */
+static void
+drain(struct exec *x, struct job *j)
+{
+	char tmp[65536];
+	ssize_t n;
+
+	while ((n = run_read(&j->proc->child, tmp, sizeof(tmp))) > 0) {
+		job_output(j, tmp, (size_t)n);
+		if (x->ev && x->ev->output)
+			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
+	}
+}
+
+/* The job is over: its leftovers killed, its checkout removed. */
+static void
+end_job(struct exec *x, struct job *j, enum job_state state, int status)
+{
+	struct jrun *jr = j->proc;
+
+	if (jr) {
+		drain(x, j);
+		job_kill_all(x, j);
+		if (job_remove_checkout(x, j) < 0) {
+			struct buf b = BUF_INIT;
+
+			buf_printf(&b, "slipway: %s\n", err_msg());
+			job_output(j, b.ptr, b.len);
+			buf_release(&b);
+			err_clear();
+		}
+	}
+	j->state = state;
+	j->exit = status;
+	j->end_ms = exec_now_ms();
+	job_close(j);
+	ended(x, j);
+}
+
+/* A job that could not start fails with the reason in its log. */
+static void
+fail_start(struct exec *x, struct job *j)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "slipway: %s\n", err_msg());
+	if (j->proc && j->proc->log_fd >= 0)
+		job_output(j, b.ptr, b.len);
+	else
+		buf_add(&j->tail, b.ptr, b.len);
+	buf_release(&b);
+	err_clear();
+	end_job(x, j, JOB_FAIL, 127);
+}
+
+static int
+any_failed(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->njobs; i++)
+		if (p->jobs[i].state == JOB_FAIL || p->jobs[i].state == JOB_TIMEOUT)
+			return 1;
+	return 0;
+}
+
+/* Starts what can start; skips what its `if` rules out. Returns how many run. */
+static size_t
+start_ready(struct exec *x, size_t running, size_t max)
+{
+	struct plan *p = x->plan;
+	size_t i, k;
+
+	for (i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		int ok = 1;
+
+		if (j->state != JOB_PENDING)
+			continue;
+		for (k = 0; k < j->ndeps; k++) {
+			if (!is_done(&p->jobs[j->deps[k]]))
+				break;
+			ok &= passed(&p->jobs[j->deps[k]]);
+		}
+		if (k < j->ndeps)
+			continue;	/* waits */
+		if ((j->when == WHEN_SUCCESS && !ok) || (j->when == WHEN_FAILURE && !any_failed(p))) {
+			j->why = j->when == WHEN_SUCCESS ? "a job it needs did not pass" :
+			    "nothing failed";
+			j->state = JOB_SKIPPED;
+			ended(x, j);
+			i = (size_t)-1;	/* a skip can free others: look again */
+			continue;
+		}
+		if (running >= max)
+			continue;
+		running++;
+		if (x->ev && x->ev->started)
+			x->ev->started(p, j, x->ev->data);
+		if (job_start(x, j) < 0) {
+			fail_start(x, j);
+			running--;
+			i = (size_t)-1;
+		}
+	}
+	return running;
+}
+
+/* SIGTERM to the job's groups now, SIGKILL after the grace period. */
+static void
+begin_kill(struct job *j, enum job_state why, int sig)
+{
+	struct jrun *jr = j->proc;
+	size_t i;
+
+	if (!jr->ending) {
+		jr->ending = why;
+		jr->kill_at = exec_now_ms() + GRACE_MS;
+	}
+	for (i = 0; i < jr->ngroups; i++)
+		run_kill(jr->groups[i], sig);
+}
+
+static void
+cancel(struct exec *x)
+{
+	struct plan *p = x->plan;
+	size_t i;
+
+	for (i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+
+		if (j->state == JOB_RUNNING) {
+			begin_kill(j, JOB_CANCELLED, SIGTERM);
+		} else if (j->state == JOB_PENDING) {
+			j->state = JOB_CANCELLED;
+			j->why = "the run was cancelled";
+			ended(x, j);
+		}
+	}
+}
+
+/* One line ended with status: the next line, or the job's end. */
+static void
+line_ended(struct exec *x, struct job *j, int status)
+{
+	struct jrun *jr = j->proc;
+
+	drain(x, j);
+	if (jr->ending) {
+		end_job(x, j, jr->ending, status);
+	} else if (status == 0 && ++jr->line < j->run.nr) {
+		run_child_close(&jr->child);
+		if (job_next_line(x, j) < 0)
+			fail_start(x, j);
+	} else {
+		end_job(x, j, status == 0 ? JOB_PASS : JOB_FAIL, status);
+	}
+}
+
+/* Reads output, checks deadlines and exits of the running jobs. */
+static void
+step(struct exec *x, int timeout_ms, const sigset_t *mask)
+{
+	struct plan *p = x->plan;
+	struct pollfd *fds = xcalloc(p->njobs + 1, sizeof(*fds));
+	struct job **who = xcalloc(p->njobs + 1, sizeof(*who));
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+	char tmp[65536];
+	size_t i, n = 0;
+	long long now;
+
+	for (i = 0; i < p->njobs; i++) {
+		struct jrun *jr = p->jobs[i].proc;
+
+		if (p->jobs[i].state == JOB_RUNNING && jr && jr->child.fd >= 0) {
+			fds[n] = (struct pollfd){ jr->child.fd, POLLIN, 0 };
+			who[n++] = &p->jobs[i];
+		}
+	}
+	if (ppoll(fds, (nfds_t)n, &ts, mask) > 0) {
+		for (i = 0; i < n; i++) {
+			ssize_t got;
+
+			if (!fds[i].revents)
+				continue;
+			got = run_read(&who[i]->proc->child, tmp, sizeof(tmp));
+			if (got > 0) {
+				job_output(who[i], tmp, (size_t)got);
+				if (x->ev && x->ev->output)
+					x->ev->output(p, who[i], tmp, (size_t)got, x->ev->data);
+			}
+		}
+	}
+	now = exec_now_ms();
+	for (i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		struct jrun *jr = j->proc;
+		int status;
+
+		if (j->state != JOB_RUNNING || !jr)
+			continue;
+		if (!jr->ending && now >= jr->deadline)
+			begin_kill(j, JOB_TIMEOUT, SIGTERM);
+		else if (jr->ending && now >= jr->kill_at)
+			begin_kill(j, jr->ending, SIGKILL);
+		if (run_wait(&jr->child, 0, &status))
+			line_ended(x, j, status);
+	}
+	free(fds);
+	free(who);
+}
+
+/* Milliseconds to the nearest deadline, at most a tick. */
+static int
+next_wait(const struct plan *p)
+{
+	long long now = exec_now_ms(), wait = TICK_MS;
+	size_t i;
+
+	for (i = 0; i < p->njobs; i++) {
+		const struct jrun *jr = p->jobs[i].proc;
+		long long at;
+
+		if (p->jobs[i].state != JOB_RUNNING || !jr)
+			continue;
+		at = jr->ending ? jr->kill_at : jr->deadline;
+		if (at - now < wait)
+			wait = at - now;
+	}
+	return wait < 0 ? 0 : (int)wait;
+}
+
+static size_t
+count_running(const struct plan *p, size_t *pending)
+{
+	size_t i, n = 0;
+
+	*pending = 0;
+	for (i = 0; i < p->njobs; i++) {
+		n += p->jobs[i].state == JOB_RUNNING;
+		*pending += p->jobs[i].state == JOB_PENDING;
+	}
+	return n;
+}
+
+static void
+loop(struct exec *x, size_t max, const sigset_t *mask)
+{
+	long long last_tick = 0;
+	size_t running, pending;
+	int cancelling = 0;
+
+	for (;;) {
+		if (stop_sig && !cancelling) {
+			cancelling = 1;
+			cancel(x);
+		}
+		if (!cancelling)
+			start_ready(x, count_running(x->plan, &pending), max);
+		running = count_running(x->plan, &pending);
+		if (!running)
+			break;	/* nothing runs, so nothing pending can start */
+		step(x, next_wait(x->plan), mask);
+		if (x->ev && x->ev->tick && exec_now_ms() - last_tick >= TICK_MS) {
+			last_tick = exec_now_ms();
+			x->ev->tick(x->plan, x->ev->data);
+		}
+	}
+}
+
+/* mkdir -p for the run's folders. */
+static int
+make_dirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			rc = err_set(-E_IO, "cannot create '%s': %s", p, strerror(errno));
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+int
+plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
+    const struct run_events *ev)
+{
+	struct exec x = { r, p, o, ev };
+	struct sigaction sa, saved[ARRAY_SIZE(stop_signals)], saved_chld;
+	sigset_t block, orig, mask;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i, max = o->jobs ? o->jobs : cores > 0 ? (size_t)cores : 1;
+	int rc;
+
+	if ((rc = make_dirs(o->logdir)) < 0 || (rc = make_dirs(o->workdir)) < 0)
+		return rc;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	stop_sig = 0;
+	sa.sa_handler = on_stop;
+	for (i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+		sigaction(stop_signals[i], &sa, &saved[i]);
+		sigaddset(&block, stop_signals[i]);
+	}
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, &saved_chld);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	mask = orig;
+	for (i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigdelset(&mask, stop_signals[i]);
+	sigdelset(&mask, SIGCHLD);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* orphans come to us to be reaped */
+
+	loop(&x, max, &mask);
+
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	for (i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &saved[i], NULL);
+	sigaction(SIGCHLD, &saved_chld, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	if (stop_sig)
+		return err_set(-E_INTERRUPTED, "the run was cancelled (%s)", strsignal(stop_sig));
+	return 0;
+}
+
+const char *
+pipeline_status(const struct plan *p, const char *name)
+{
+	int fail = 0, timeout = 0, cancelled = 0;
+	size_t i;
+
+	for (i = 0; i < p->njobs; i++) {
+		const struct job *j = &p->jobs[i];
+
+		if (!job_in_pipeline(j, name))
+			continue;
+		fail |= j->state == JOB_FAIL;
+		timeout |= j->state == JOB_TIMEOUT;
+		cancelled |= j->state == JOB_CANCELLED;
+	}
+	return cancelled ? "cancelled" : timeout ? "timeout" : fail ? "fail" : "pass";
+}
