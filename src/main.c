@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "release", cmd_release, "merge staging into master, bump the version, tag, push" },
 	{ "compat", cmd_compat, "the compat version, where it comes from, and breaking changes" },
 	{ "run", cmd_run, "run pipelines on a commit in fresh checkouts, and record them" },
+	{ "logs", cmd_logs, "what a recorded run did, and its jobs' logs" },
 	{ "record", cmd_record, "record a pipeline result produced by another CI" },
 	{ "sync", cmd_sync, "fetch and push the workflow records (refs/slipway/)" },
 	{ "review", cmd_review, "request a review, approve, reject, list, close" },

@@ -18,6 +18,7 @@ int cmd_compat(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_record(int argc, char **argv);

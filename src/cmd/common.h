@@ -6,6 +6,7 @@
 
 #include <git2.h>
 
+#include "git/repo.h"
 #include "lib/strvec.h"
 
 /* Prints notes[from..] as "note: ..." lines on stderr; returns how many
@@ -36,5 +37,14 @@ void print_gate_report(const struct gate_report *rep);
  * fetched, else the local one); staging holds staging's head when known. */
 int gate_subject_local(struct repo *r, struct project *p, const char *branch,
     struct gate_subject *s, git_oid *staging, struct buf *label);
+
+struct plan_opts;
+struct run_opts;
+/*
+ * Plans and runs pipelines (cmd/run.c), showing them as `slipway run` does
+ * (a live board on a terminal unless plain), and records the results.
+ * -E_REFUSED when a pipeline did not pass.
+ */
+int run_and_show(struct repo *r, const struct plan_opts *po, struct run_opts *ro, int plain);
 
 #endif

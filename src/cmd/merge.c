@@ -7,6 +7,7 @@
 #include "cmd/common.h"
 #include "gate/merge.h"
 #include "lib/err.h"
+#include "pipeline/pipeline.h"
 #include "records/sync.h"
 #include "review/review.h"
 
@@ -54,6 +55,35 @@ review_first(struct repo *r, struct merge_plan *plan)
 	return rc;
 }
 
+/* gate.test-merge: the merged tree passes CI before it is pushed. */
+static int
+test_merge(struct repo *r, const struct project *p, struct merge_plan *plan)
+{
+	static const char *const ci[] = { "ci", NULL };
+	char hex[GIT_OID_HEXSZ + 1];
+	struct plan_opts po = { hex, p->staging, ci, NULL, 0 };
+	struct run_opts ro = { NULL, 0, 0, NULL, NULL };
+	struct buf why = BUF_INIT;
+	int rc = 0;
+
+	git_oid_tostr(hex, sizeof(hex), &plan->commit);
+	if (gate_pipeline_status(r, "ci", &plan->commit, &why) == 1) {
+		printf("test-merge: the merged tree passed already: %s\n", why.ptr);
+		goto out;
+	}
+	err_clear();
+	printf("test-merge: running ci on the merge %s before pushing it\n",
+	    repo_short(&plan->commit));
+	fflush(stdout);
+	if ((rc = merge_keep_objects(r, plan)) < 0)
+		goto out;
+	if ((rc = run_and_show(r, &po, &ro, 0)) == -E_REFUSED)
+		rc = err_set(-E_REFUSED, "the merged tree did not pass ci; nothing was merged");
+out:
+	buf_release(&why);
+	return rc;
+}
+
 static int
 run_merge(struct repo *r, struct project *p, const char *remote, const char *branch,
     int dry_run, int no_sync)
@@ -94,6 +124,9 @@ run_merge(struct repo *r, struct project *p, const char *remote, const char *bra
 		    p->staging, remote, repo_short(&plan.commit));
 		goto out;
 	}
+	if (config_bool(config_get(plan.cfg, "gate.test-merge", "false")) == 1 &&
+	    (rc = test_merge(r, p, &plan)) < 0)
+		goto out;
 	if ((rc = merge_publish(r, &plan)) < 0)
 		goto out;
 	printf("merged %s at %s", branch, repo_short(&plan.head));

@@ -245,6 +245,11 @@ run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 		if (p->pipelines[i].reused)
 			printf("%s: not run, already passed: %s\n", p->pipelines[i].name,
 			    p->pipelines[i].reused);
+	if (!p->njobs) {
+		printf("nothing to run; 'slipway run --force' runs it again\n");
+		free(v.partial);
+		return 0;
+	}
 	printf("run %s: %s on %s (%s)\n", ro->run_id, repo_short(&p->commit),
 	    *p->branch ? p->branch : "no branch", p->role);
 	fflush(stdout);
@@ -266,6 +271,36 @@ run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 }
 
 int
+run_and_show(struct repo *r, const struct plan_opts *po, struct run_opts *ro, int plain)
+{
+	struct buf id = BUF_INIT, logdir = BUF_INIT, workdir = BUF_INIT;
+	struct plan p = PLAN_INIT;
+	time_t t = time(NULL);
+	char stamp[32];
+	int rc;
+
+	if ((rc = plan_make(r, po, &p)) < 0)
+		goto out;
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
+	buf_printf(&id, "%s-%.8s-%d", stamp, git_oid_tostr_s(&p.commit), (int)getpid());
+	buf_printf(&logdir, "%sslipway/logs/%s", r->gitdir, id.ptr);
+	buf_printf(&workdir, "%sslipway/work/%s", r->gitdir, id.ptr);
+	ro->run_id = id.ptr;
+	ro->logdir = logdir.ptr;
+	ro->workdir = workdir.ptr;
+	rc = run_plan(r, &p, ro, plain);
+	if (!ro->keep)
+		rmdir(workdir.ptr);
+	ro->run_id = ro->logdir = ro->workdir = NULL;
+out:
+	plan_release(&p);
+	buf_release(&id);
+	buf_release(&logdir);
+	buf_release(&workdir);
+	return rc;
+}
+
+int
 cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -282,12 +317,10 @@ cmd_run(int argc, char **argv)
 	};
 	struct plan_opts po = { NULL, NULL, NULL, NULL, 0 };
 	struct run_opts ro = { NULL, 0, 0, NULL, NULL };
-	struct buf id = BUF_INIT, logdir = BUF_INIT, workdir = BUF_INIT;
 	struct plan p = PLAN_INIT;
 	struct repo repo = REPO_INIT;
 	int opt, rc, dry = 0, plain = 0;
-	char *end, stamp[32];
-	time_t t = time(NULL);
+	char *end;
 	long n;
 
 	while ((opt = getopt_long(argc, argv, ":c:b:j:o:kfnph", opts, NULL)) != -1) {
@@ -311,29 +344,19 @@ cmd_run(int argc, char **argv)
 		}
 	}
 	po.pipelines = (const char *const *)argv + optind;
-	if ((rc = repo_open(&repo)) < 0 || (rc = plan_make(&repo, &po, &p)) < 0)
+	if ((rc = repo_open(&repo)) < 0)
 		goto out;
-	if (dry) {
+	if (!dry) {
+		rc = run_and_show(&repo, &po, &ro, plain);
+		goto out;
+	}
+	if ((rc = plan_make(&repo, &po, &p)) == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 		print_plan(&p, ro.jobs ? ro.jobs : cores > 0 ? (size_t)cores : 1);
-		goto out;
 	}
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
-	buf_printf(&id, "%s-%.8s-%d", stamp, git_oid_tostr_s(&p.commit), (int)getpid());
-	buf_printf(&logdir, "%sslipway/logs/%s", repo.gitdir, id.ptr);
-	buf_printf(&workdir, "%sslipway/work/%s", repo.gitdir, id.ptr);
-	ro.run_id = id.ptr;
-	ro.logdir = logdir.ptr;
-	ro.workdir = workdir.ptr;
-	rc = run_plan(&repo, &p, &ro, plain);
-	if (!ro.keep)
-		rmdir(workdir.ptr);
 out:
 	plan_release(&p);
 	repo_release(&repo);
-	buf_release(&id);
-	buf_release(&logdir);
-	buf_release(&workdir);
 	return rc;
 }

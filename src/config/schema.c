@@ -389,6 +389,7 @@ static const struct config_key gate_keys[] = {
 	{ "approvals", 0, check_approvals },
 	{ "require-signed", 0, check_bool },
 	{ "review-first", 0, check_review_first },
+	{ "test-merge", 0, check_bool },
 	{ NULL, 0, NULL },
 };
 

@@ -207,6 +207,17 @@ merge_publish(struct repo *r, struct merge_plan *plan)
 	return 0;
 }
 
+int
+merge_keep_objects(struct repo *r, struct merge_plan *plan)
+{
+	int rc;
+
+	if ((rc = quarantine_keep(&plan->quarantine)) < 0)
+		return rc;
+	quarantine_close(&plan->quarantine);
+	return repo_reopen(r);
+}
+
 void
 merge_plan_release(struct merge_plan *plan)
 {

@@ -51,4 +51,11 @@ int merge_publish(struct repo *r, struct merge_plan *plan);
 
 void merge_plan_release(struct merge_plan *plan);
 
+/*
+ * Moves the merge's objects from the quarantine into the repository, so
+ * that git and jobs can check it out (gate.test-merge runs CI on it before
+ * the push). Unreferenced until pushed; git gc drops them if it never is.
+ */
+int merge_keep_objects(struct repo *r, struct merge_plan *plan);
+
 #endif

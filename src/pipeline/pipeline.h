@@ -2,6 +2,8 @@
 #ifndef SLIPWAY_PIPELINE_H
 #define SLIPWAY_PIPELINE_H
 
+#include <jansson.h>
+
 #include "config/config.h"
 #include "git/repo.h"
 
@@ -136,5 +138,12 @@ const char *pipeline_status(const struct plan *p, const char *name);
  * entries of passing jobs with inputs.
  */
 int plan_record(struct repo *r, const struct plan *p, const char *run_id);
+
+/*
+ * The newest recorded result of each pipeline for commit (an object:
+ * pipeline name -> record), else for its tree (*same_tree = 1). Caller
+ * decrefs *out.
+ */
+int runs_latest(struct repo *r, const git_oid *commit, json_t **out, int *same_tree);
 
 #endif
