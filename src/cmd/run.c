@@ -26,15 +26,6 @@ struct view {
 	struct buf *partial;	/* per job: output not yet ended by a newline */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 print_secs(struct buf *b, long long ms)
 {
@@ -71,7 +62,7 @@ static void
 draw_board(const struct plan *p, struct view *v)
 {
 	struct buf b = BUF_INIT;
-	long long now = now_ms();
+	long long now = monotonic_ms();
 	size_t i;
 
 	if (v->drawn)
@@ -142,7 +133,7 @@ on_ended(const struct plan *p, const struct job *j, void *data)
 	if (part->len)
 		printf("%s | %.*s\n", j->name, (int)part->len, part->ptr);
 	buf_reset(part);
-	job_result(j, now_ms(), &b);
+	job_result(j, monotonic_ms(), &b);
 	buf_rtrim(&b);
 	printf("%s: %s\n", j->name, b.ptr);
 	fflush(stdout);
@@ -198,18 +189,20 @@ print_summary(const struct plan *p, const char *logdir, int board)
 		printf("\n");
 		for (i = 0; i < p->njobs; i++) {
 			buf_reset(&b);
-			job_line(&p->jobs[i], now_ms(), &b);
+			job_line(&p->jobs[i], monotonic_ms(), &b);
 			buf_rtrim(&b);
 			printf("%s\n", b.ptr);
 		}
 	}
-	for (i = 0; i < p->npipelines; i++) {
+	for (i = 0; i < p->npipelines && !p->partial; i++) {
 		const char *st = p->pipelines[i].reused ? "pass (reused)" :
 		    pipeline_status(p, p->pipelines[i].name);
 
 		failed |= strncmp(st, "pass", 4) != 0;
 		printf("%s %s\n", p->pipelines[i].name, st);
 	}
+	for (i = 0; i < p->njobs && p->partial; i++)
+		failed |= p->jobs[i].state != JOB_PASS && p->jobs[i].state != JOB_CACHED;
 	for (i = 0; i < p->njobs && board; i++) {
 		const struct job *j = &p->jobs[i];
 		const char *t = j->tail.ptr, *end = t + j->tail.len;
@@ -240,7 +233,7 @@ run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 	v.board = !plain && isatty(STDOUT_FILENO) && getenv("TERM") &&
 	    strcmp(getenv("TERM"), "dumb");
 	v.partial = xcalloc(p->njobs ? p->njobs : 1, sizeof(*v.partial));
-	v.start = now_ms();
+	v.start = monotonic_ms();
 	for (i = 0; i < p->npipelines; i++)
 		if (p->pipelines[i].reused)
 			printf("%s: not run, already passed: %s\n", p->pipelines[i].name,

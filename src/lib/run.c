@@ -66,15 +66,6 @@ build_env(const struct run *r, struct strvec *out)
 			strvec_push(out, r->env.v[i]);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Terminating signals are caught (unless ignored) and blocked outside
  * ppoll, so one can't slip in unnoticed; for a foreground child SIGINT and
@@ -214,7 +205,7 @@ pump(struct run *r, struct pipes *p, long long deadline, const sigset_t *waitmas
 		if (p->err[0] >= 0)
 			fds[n++] = (struct pollfd){ p->err[0], POLLIN, 0 };
 		if (deadline) {
-			long long left = deadline - now_ms();
+			long long left = deadline - monotonic_ms();
 
 			if (left <= 0)
 				return -E_TIMEOUT;
@@ -260,14 +251,14 @@ pump(struct run *r, struct pipes *p, long long deadline, const sigset_t *waitmas
 static void
 wait_child(pid_t pid, pid_t target, int *wstatus, long long grace_ms)
 {
-	long long until = grace_ms ? now_ms() + grace_ms : 0;
+	long long until = grace_ms ? monotonic_ms() + grace_ms : 0;
 	pid_t got;
 
 	for (;;) {
 		got = waitpid(pid, wstatus, until ? WNOHANG : 0);
 		if (got == pid || (got < 0 && errno != EINTR))
 			return;
-		if (until && now_ms() >= until) {
+		if (until && monotonic_ms() >= until) {
 			kill(target, SIGKILL);
 			until = 0;
 		} else if (until) {
@@ -336,7 +327,7 @@ run_exec(struct run *r)
 	close_fd(&p.in[0]);
 	close_fd(&p.out[1]);
 	close_fd(&p.err[1]);
-	rc = pump(r, &p, r->timeout_ms ? now_ms() + r->timeout_ms : 0, &st.orig);
+	rc = pump(r, &p, r->timeout_ms ? monotonic_ms() + r->timeout_ms : 0, &st.orig);
 	close_fd(&p.in[1]);
 	close_fd(&p.out[0]);
 	close_fd(&p.err[0]);

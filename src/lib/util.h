@@ -20,6 +20,9 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 #define EDIT_DISTANCE_MAX 64
 size_t edit_distance(const char *a, const char *b);
 
+/* Milliseconds on the monotonic clock, for durations and deadlines. */
+long long monotonic_ms(void);
+
 /* Appends a rough age: "under a minute", "5 minutes", "3 hours", "2 days". */
 struct buf;
 void format_age(long long seconds, struct buf *out);

@@ -32,15 +32,6 @@ on_child(int sig)
 	(void)sig;	/* only to wake ppoll */
 }
 
-long long
-exec_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 is_done(const struct job *j)
 {
@@ -95,7 +86,7 @@ end_job(struct exec *x, struct job *j, enum job_state state, int status)
 	}
 	j->state = state;
 	j->exit = status;
-	j->end_ms = exec_now_ms();
+	j->end_ms = monotonic_ms();
 	job_close(j);
 	ended(x, j);
 }
@@ -178,7 +169,7 @@ begin_kill(struct job *j, enum job_state why, int sig)
 
 	if (!jr->ending) {
 		jr->ending = why;
-		jr->kill_at = exec_now_ms() + GRACE_MS;
+		jr->kill_at = monotonic_ms() + GRACE_MS;
 	}
 	for (i = 0; i < jr->ngroups; i++)
 		run_kill(jr->groups[i], sig);
@@ -255,7 +246,7 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 			}
 		}
 	}
-	now = exec_now_ms();
+	now = monotonic_ms();
 	for (i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
 		struct jrun *jr = j->proc;
@@ -278,7 +269,7 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 static int
 next_wait(const struct plan *p)
 {
-	long long now = exec_now_ms(), wait = TICK_MS;
+	long long now = monotonic_ms(), wait = TICK_MS;
 	size_t i;
 
 	for (i = 0; i < p->njobs; i++) {
@@ -325,8 +316,8 @@ loop(struct exec *x, size_t max, const sigset_t *mask)
 		if (!running)
 			break;	/* nothing runs, so nothing pending can start */
 		step(x, next_wait(x->plan), mask);
-		if (x->ev && x->ev->tick && exec_now_ms() - last_tick >= TICK_MS) {
-			last_tick = exec_now_ms();
+		if (x->ev && x->ev->tick && monotonic_ms() - last_tick >= TICK_MS) {
+			last_tick = monotonic_ms();
 			x->ev->tick(x->plan, x->ev->data);
 		}
 	}
@@ -336,14 +327,13 @@ loop(struct exec *x, size_t max, const sigset_t *mask)
 static int
 make_dirs(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p = xstrdup(path), *s, c;
 	int rc = 0;
 
 	for (s = p + 1; rc == 0; s++) {
 		if (*s != '/' && *s)
 			continue;
-		char c = *s;
-
+		c = *s;
 		*s = '\0';
 		if (mkdir(p, 0777) < 0 && errno != EEXIST)
 			rc = err_set(-E_IO, "cannot create '%s': %s", p, strerror(errno));

@@ -26,8 +26,6 @@ struct exec {
 	const struct run_events *ev;
 };
 
-long long exec_now_ms(void);
-
 /* Opens the log, checks out the commit, starts the first line. */
 int job_start(struct exec *x, struct job *j);
 /* Starts line jr->line of j. */

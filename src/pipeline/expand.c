@@ -8,17 +8,6 @@
 #include "pipeline/plan_int.h"
 #include "records/records.h"
 
-static const struct job *
-def_named(const struct job *defs, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(defs[i].name, name))
-			return &defs[i];
-	return NULL;
-}
-
 /* Marks d and everything it needs. */
 static void
 want(const struct job *defs, size_t n, const struct job *d, char *wanted)
@@ -29,7 +18,7 @@ want(const struct job *defs, size_t n, const struct job *d, char *wanted)
 		return;
 	wanted[d - defs] = 1;
 	for (i = 0; i < d->needs.nr; i++)
-		want(defs, n, def_named(defs, n, d->needs.v[i]), wanted);
+		want(defs, n, job_def_find(defs, n, d->needs.v[i]), wanted);
 }
 
 static void
@@ -151,7 +140,7 @@ plan_expand(struct plan *p, const struct plan_opts *o, const struct job *defs, s
 	int rc = 0;
 
 	if (o->only) {
-		const struct job *d = def_named(defs, ndefs, o->only);
+		const struct job *d = job_def_find(defs, ndefs, o->only);
 
 		if (!d)
 			rc = err_set(-E_INVALID, "unknown job '%s' in %s", o->only, p->cfg.name);

@@ -101,7 +101,7 @@ job_start(struct exec *x, struct job *j)
 	j->proc = jr;
 	jr->log_fd = -1;
 	jr->child.pid = jr->child.fd = -1;
-	j->start_ms = exec_now_ms();
+	j->start_ms = monotonic_ms();
 	j->state = JOB_RUNNING;
 	buf_printf(&log, "%s/", x->opts->logdir);
 	file_name(&log, j->name);
@@ -221,11 +221,11 @@ signal_leftovers(struct exec *x, struct job *j, int sig)
 void
 job_kill_all(struct exec *x, struct job *j)
 {
-	long long until = exec_now_ms() + 2000;
+	long long until = monotonic_ms() + 2000;
 
 	if (!signal_leftovers(x, j, SIGTERM))
 		return;
-	while (exec_now_ms() < until) {
+	while (monotonic_ms() < until) {
 		struct timespec ts = { 0, 20 * 1000000 };
 
 		nanosleep(&ts, NULL);

@@ -69,6 +69,7 @@ struct plan {
 	struct job *jobs;	/* in an order where needs come first */
 	size_t njobs;
 	struct strvec pass_env;	/* [run] pass-env, default PATH HOME */
+	int partial;		/* --only: no pipeline's result is recorded */
 	struct config cfg;	/* slipway.conf as the commit has it */
 };
 

@@ -29,14 +29,14 @@ push_words(struct strvec *out, const char *v)
 	}
 }
 
-static struct job *
-def_find(struct job *defs, size_t n, const char *name)
+struct job *
+job_def_find(const struct job *defs, size_t n, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(defs[i].name, name))
-			return &defs[i];
+			return (struct job *)&defs[i];
 	return NULL;
 }
 
@@ -78,7 +78,7 @@ read_defs(const struct config *cfg, struct job **out, size_t *n)
 
 		if (strcmp(e->section, "job"))
 			continue;
-		if (!(j = def_find(defs, *n, e->subsection))) {
+		if (!(j = job_def_find(defs, *n, e->subsection))) {
 			if (strspn(e->subsection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
 			    "VWXYZ0123456789_.-") != strlen(e->subsection) || !*e->subsection) {
 				*out = defs;
@@ -116,7 +116,7 @@ find_cycle(struct job *defs, size_t n, struct job *d, int *mark, struct strvec *
 		return 1;
 	mark[k] = 1;
 	for (i = 0; i < d->needs.nr && !rc; i++)
-		rc = find_cycle(defs, n, def_find(defs, n, d->needs.v[i]), mark, path);
+		rc = find_cycle(defs, n, job_def_find(defs, n, d->needs.v[i]), mark, path);
 	if (rc)
 		return rc;
 	mark[k] = 2;
@@ -136,7 +136,7 @@ check_needs(const struct config *cfg, struct job *defs, size_t n)
 
 	for (i = 0; i < n && !rc; i++)
 		for (k = 0; k < defs[i].needs.nr && !rc; k++)
-			if (!def_find(defs, n, defs[i].needs.v[k]))
+			if (!job_def_find(defs, n, defs[i].needs.v[k]))
 				rc = err_set(-E_CONFIG, "%s:%d: job '%s' needs '%s', which is not a "
 				    "job", cfg->name, defs[i].line, defs[i].name, defs[i].needs.v[k]);
 	for (i = 0; i < n && !rc; i++) {
@@ -350,6 +350,7 @@ plan_make(struct repo *r, const struct plan_opts *o, struct plan *p)
 	size_t i, ndefs = 0;
 	int rc;
 
+	p->partial = o->only != NULL;
 	if ((rc = resolve(r, o, p)) < 0 || (rc = load(r, p)) < 0)
 		return rc;
 	if ((rc = read_defs(&p->cfg, &defs, &ndefs)) == 0 &&

@@ -6,6 +6,8 @@
 
 void job_init(struct job *j, const char *name, int line);
 void job_free(struct job *j);
+/* The definition named name among defs, or NULL. */
+struct job *job_def_find(const struct job *defs, size_t n, const char *name);
 
 /*
  * From the definitions (defs, which keep their own) to p->jobs: the jobs

@@ -110,7 +110,7 @@ plan_record(struct repo *r, const struct plan *p, const char *run_id)
 	for (i = 0; i < p->npipelines && rc == 0; i++) {
 		struct result res = { p->pipelines[i].name, NULL, hex, NULL, "slipway run", NULL };
 
-		if (p->pipelines[i].reused)
+		if (p->pipelines[i].reused || p->partial)
 			continue;
 		res.status = pipeline_status(p, res.pipeline);
 		res.extra = json_pack("{s:s, s:s, s:o}", "run", run_id, "branch", p->branch,
