@@ -84,6 +84,20 @@ printf 'hello there, world\n' >greeting.txt
 git add greeting.txt && git commit -q -m "Merge master into staging"
 git push -q origin staging
 
+say "the CD machine ran staging's CD; the release needs it passed, so it shares the result"
+cd "$demo"
+as cd-bot
+git clone -q -b staging origin.git cd-machine 2>/dev/null
+(cd cd-machine && run slipway record cd --status pass --url https://cd.example/runs/1 &&
+ run slipway sync)
+
+say "alice: the compat version, and whether the next release needs a new one"
+cd "$demo/alice/indra"
+as alice
+git fetch -q origin
+run slipway sync
+run slipway compat
+
 say "a dry run shows the plan and changes nothing anywhere"
 cd "$demo/alice/indra"
 as alice
@@ -94,7 +108,9 @@ run slipway release 2.5.0 --yes
 
 say "another CI reports on the release commit; slipway keeps the result in git"
 run slipway record ci --status pass --commit origin/master --url https://ci.example/runs/42
-run git log -p --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
+# the release commit's chain (records about one subject: "commit:ID")
+chain=refs/slipway/pipeline/$(printf 'commit:%s' "$(git rev-parse origin/master)" | git hash-object --stdin)
+run git log -p --format='%h %s' "$chain"
 
 say "alice shares the records; bob records too, and his sync merges both chains"
 run slipway sync
@@ -103,7 +119,7 @@ as bob
 git fetch -q origin
 run slipway record cd --status pass --commit origin/master
 run slipway sync
-run git -C "$demo/origin.git" log --graph --format='%h %s' "$(git for-each-ref --format='%(refname)' refs/slipway/pipeline/ | head -1)"
+run git -C "$demo/origin.git" log --graph --format='%h %s' "$chain"
 
 say "the server enforces the gate: slipway's pre-receive hook in origin.git"
 (cd "$demo/origin.git" && run slipway hook install)

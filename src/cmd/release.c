@@ -9,10 +9,18 @@
 #include "cmd/common.h"
 #include "lib/err.h"
 #include "lib/util.h"
+#include "records/sync.h"
 #include "release/release.h"
 
 static const char usage[] =
-    "slipway release [VERSION] [--yes] [--dry-run] [--remote NAME]";
+    "slipway release [VERSION] [--yes] [--dry-run] [--remote NAME] [--skip-cd-check] "
+    "[--no-sync]";
+
+/* What the command line asked for. */
+struct release_opts {
+	const char *remote, *version;
+	int yes, dry, skip_cd, no_sync;
+};
 
 /* Asks for the version on the terminal; returns an owned string or NULL. */
 static char *
@@ -62,6 +70,11 @@ print_plan(const struct release_plan *plan)
 		printf("  version  %s: %s -> %s\n", plan->files[i].spec.path,
 		    plan->files[i].old_version, plan->version);
 	printf("  tag      %s (annotated, %s) -> %s\n", plan->tag, tag, commit);
+	printf("  cd       %s: %s\n", plan->cd, plan->cd_result.ptr);
+	if (plan->compat_after)
+		printf("  compat   %s (%s)%s\n", plan->compat_after,
+		    starts_with(plan->compat.from, "compat.auto") ? "compat.auto = major" :
+		    plan->compat.from, plan->breaking ? ", raised for breaking changes" : "");
 	printf("  push     %s %s -> %s\n", plan->production_ref, master, commit);
 	printf("  push     %s %s -> %s\n", plan->staging_ref, staging, commit);
 	printf("  push     refs/tags/%s (new)\n", plan->tag);
@@ -89,6 +102,79 @@ take_version(struct repo *r, struct release_plan *plan, const char *arg)
 	return rc;
 }
 
+/* After a successful push: records the release and shares the record;
+ * a failure here leaves the release done and says what to do. */
+static void
+record_release(struct repo *r, struct release_plan *plan, int no_sync)
+{
+	if (release_record(r, plan) < 0) {
+		strvec_pushf(&plan->notes, "the release is done, but recording it failed: %s",
+		    err_msg());
+		err_clear();
+		return;
+	}
+	if (no_sync) {
+		strvec_pushf(&plan->notes, "the release record is kept here (--no-sync); "
+		    "'slipway sync' shares it");
+	} else if (share_records(r, plan->remote, 0) < 0) {
+		strvec_pushf(&plan->notes, "the release is done, but sharing its record failed: "
+		    "%s; 'slipway sync' shares it later", err_msg());
+		err_clear();
+	}
+}
+
+/* Reads, checks, builds, confirms, publishes and records the release. */
+static int
+do_release(struct repo *r, struct project *p, const struct release_opts *o)
+{
+	struct release_plan plan = RELEASE_PLAN_INIT;
+	const char *remote = o->remote ? o->remote : p->remote;
+	int synced = !o->dry && !o->no_sync && !o->skip_cd, rc;
+	struct sync_stats st;
+	size_t shown = 0;
+
+	/* staging's CD may have been recorded on another machine */
+	if (synced && (rc = records_sync(r, remote, &st)) < 0) {
+		if (rc == -E_REMOTE || rc == -E_STALE)
+			err_hint("syncing the records failed; to release with this clone's "
+			    "records as they are: --no-sync");
+		goto out;
+	}
+	rc = release_read(r, p, remote, &plan);
+	shown = print_notes(&plan.notes, shown);
+	if (rc < 0 || (rc = release_check_ahead(&plan)) < 0)
+		goto out;
+	if ((rc = release_check_cd(r, &plan, o->skip_cd)) < 0) {
+		if (rc == -E_REFUSED && !synced)
+			err_hint("this clone's records were not synced (%s): 'slipway sync' "
+			    "brings the results recorded elsewhere", o->dry ? "a dry run" :
+			    "--no-sync");
+		goto out;
+	}
+	if ((rc = take_version(r, &plan, o->version)) < 0 ||
+	    (rc = release_check_compat(r, &plan)) < 0 ||
+	    (rc = release_build(r, &plan)) < 0)
+		goto out;
+	shown = print_notes(&plan.notes, shown);
+	print_plan(&plan);
+	if (o->dry) {
+		printf("dry run: nothing was pushed, no ref or file was changed\n");
+		goto out;
+	}
+	if (!o->yes && (rc = confirm("push release %s to '%s'?", plan.version,
+	    plan.remote)) < 0)
+		goto out;
+	if ((rc = release_publish(r, &plan)) < 0)
+		goto out;
+	record_release(r, &plan, o->no_sync);
+	print_notes(&plan.notes, shown);
+	printf("released %s: %s and %s are at %s, tagged %s\n", plan.version,
+	    plan.production_label, plan.staging_label, repo_short(&plan.commit), plan.tag);
+out:
+	release_plan_release(&plan);
+	return rc;
+}
+
 int
 cmd_release(int argc, char **argv)
 {
@@ -96,21 +182,23 @@ cmd_release(int argc, char **argv)
 		{ "yes", no_argument, NULL, 'y' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "remote", required_argument, NULL, 'r' },
+		{ "skip-cd-check", no_argument, NULL, 'C' },
+		{ "no-sync", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_plan plan = RELEASE_PLAN_INIT;
+	struct release_opts o = { NULL, NULL, 0, 0, 0, 0 };
 	struct project proj = PROJECT_INIT;
 	struct repo repo = REPO_INIT;
-	const char *remote = NULL, *version = NULL;
-	int yes = 0, dry = 0, opt, rc;
-	size_t shown = 0;
+	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, ":ynr:h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'y': yes = 1; break;
-		case 'n': dry = 1; break;
-		case 'r': remote = optarg; break;
+		case 'y': o.yes = 1; break;
+		case 'n': o.dry = 1; break;
+		case 'r': o.remote = optarg; break;
+		case 'C': o.skip_cd = 1; break;
+		case 's': o.no_sync = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default: return cmd_bad_args(opt, argv, usage);
 		}
@@ -118,34 +206,11 @@ cmd_release(int argc, char **argv)
 	if (argc - optind > 1)
 		return cmd_too_many(argv, argv[optind + 1], usage);
 	if (optind < argc)
-		version = argv[optind];
-	if (version && (rc = release_check_syntax(version)) < 0)
+		o.version = argv[optind];
+	if (o.version && (rc = release_check_syntax(o.version)) < 0)
 		return rc;
-	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
-		goto out;
-	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
-	shown = print_notes(&plan.notes, shown);
-	if (rc < 0)
-		goto out;
-	if ((rc = release_check_ahead(&plan)) < 0 ||
-	    (rc = take_version(&repo, &plan, version)) < 0 ||
-	    (rc = release_build(&repo, &plan)) < 0)
-		goto out;
-	shown = print_notes(&plan.notes, shown);
-	print_plan(&plan);
-	if (dry) {
-		printf("dry run: nothing was pushed, no ref or file was changed\n");
-		goto out;
-	}
-	if (!yes && (rc = confirm("push release %s to '%s'?", plan.version, plan.remote)) < 0)
-		goto out;
-	if ((rc = release_publish(&repo, &plan)) < 0)
-		goto out;
-	print_notes(&plan.notes, shown);
-	printf("released %s: %s and %s are at %s, tagged %s\n", plan.version,
-	    plan.production_label, plan.staging_label, repo_short(&plan.commit), plan.tag);
-out:
-	release_plan_release(&plan);
+	if ((rc = repo_open(&repo)) == 0 && (rc = project_load(&repo, &proj)) == 0)
+		rc = do_release(&repo, &proj, &o);
 	project_release(&proj);
 	repo_release(&repo);
 	return rc;

@@ -309,6 +309,9 @@ release_plan_release(struct release_plan *plan)
 	semver_release(&plan->current);
 	free(plan->current_text);
 	free(plan->current_from);
+	buf_release(&plan->cd_result);
+	compat_release(&plan->compat);
+	free(plan->compat_after);
 	free(plan->version);
 	free(plan->tag);
 	free(plan->message);

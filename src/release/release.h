@@ -2,6 +2,7 @@
 #ifndef SLIPWAY_RELEASE_H
 #define SLIPWAY_RELEASE_H
 
+#include "compat/compat.h"
 #include "config/config.h"
 #include "git/remote.h"
 #include "git/repo.h"
@@ -37,6 +38,12 @@ struct release_plan {
 	int has_current;
 	char *current_text, *current_from;
 
+	const char *cd;				/* "passed" or "skipped", once checked */
+	struct buf cd_result;			/* what the records say about staging's CD */
+	struct compat compat;			/* as the staging head has it */
+	char *compat_after;			/* the compat version after the release */
+	size_t breaking;			/* commits marking breaking changes */
+
 	char *version, *tag, *message;
 	struct release_file *files;
 	size_t nfiles;
@@ -47,7 +54,7 @@ struct release_plan {
 
 #define RELEASE_PLAN_INIT { .conflicts = STRVEC_INIT, .notes = STRVEC_INIT, \
 	.refs = REMOTE_REFS_INIT, .staging_cfg = CONFIG_INIT, \
-	.quarantine = QUARANTINE_INIT }
+	.quarantine = QUARANTINE_INIT, .cd_result = BUF_INIT, .compat = COMPAT_INIT }
 
 /*
  * Step 1 and 3: reads the remote (ls-remote, object-only fetch; no ref,
@@ -72,6 +79,34 @@ int release_check_ahead(const struct release_plan *plan);
  * the remote. -E_INVALID for a malformed version, -E_REFUSED otherwise.
  */
 int release_set_version(struct repo *r, struct release_plan *plan, const char *version);
+
+/*
+ * Step 2: staging's CD must have passed on the staging head, by the records
+ * in this clone (sync them first), a result for the same tree counting too.
+ * With skip nothing is required; the release record keeps that it was
+ * skipped. Sets plan->cd and plan->cd_result. -E_REFUSED saying the run's
+ * state (no result, fail, timeout, cancelled) and how to go on.
+ */
+int release_check_cd(struct repo *r, struct release_plan *plan, int skip);
+
+/*
+ * Step 4, the compat rule (after release_set_version): the compat version
+ * as the staging head has it (compat.auto = major: a.0.0 of the new
+ * version) must not be greater than the new version; and when commits of
+ * staging that master lacks mark a breaking change, it must be greater
+ * than the current version (raised to the new version, or a.0.0 with a
+ * major release). -E_REFUSED listing the commits and how to fix it;
+ * -E_CONFIG when the compat version cannot be read.
+ */
+int release_check_compat(struct repo *r, struct release_plan *plan);
+
+/*
+ * After a successful release_publish: appends the release record (kind
+ * "release", one chain per version: version, tag, commit, staging, master,
+ * by, at, cd, cd-result) to this clone's records. Reopens r (the
+ * quarantine's objects are in the object database by then).
+ */
+int release_record(struct repo *r, struct release_plan *plan);
 
 /* The versions the prompt offers: next patch, minor and major (appended). */
 void release_suggest(const struct release_plan *plan, struct strvec *out);

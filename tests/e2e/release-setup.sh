@@ -5,7 +5,9 @@
 #   work/       a clone: package.json (1.2.3, a nested "version" first),
 #               modules/node/package.json, a Makefile with
 #               backwards_compatible_version, slipway.conf listing both
-#               package.json files; staging one feature commit ahead of master.
+#               package.json files; staging one feature commit ahead of master,
+#               and staging's CD passed on it (recorded in origin.git, as a CD
+#               machine shares it, and synced to work/).
 
 write_package_json() {
 	# $1 file, $2 version; CRLF endings, tabs, unicode, a nested version first
@@ -39,7 +41,8 @@ setup_release_repo() {
 		git switch -q -c staging &&
 		test_commit feature feature.txt "a feature" &&
 		git push -q origin staging
-	)
+	) &&
+	cd_passed && "$SLIPWAY" -C work sync >/dev/null
 }
 
 # fresh_release_repo: a new origin.git and work/ as setup_release_repo makes
@@ -54,6 +57,16 @@ fresh_release_repo() {
 		cp -Rp origin.git work .pristine/ &&
 		rm -f .pristine/origin.git/hooks/*.sample .pristine/work/.git/hooks/*.sample
 	fi
+}
+
+# cd_passed [REMOTE]: staging's CD passed on the remote's staging head, as
+# the CD machine (its own identity) records it: the result is in the bare
+# REMOTE (default origin.git); a release fetches it when it syncs records.
+cd_passed() {
+	env GIT_AUTHOR_NAME="CD Machine" GIT_AUTHOR_EMAIL=cd@example.com \
+		GIT_COMMITTER_NAME="CD Machine" GIT_COMMITTER_EMAIL=cd@example.com \
+		"$SLIPWAY" -C "$TRASH/${1:-origin.git}" record cd --status pass \
+		--commit refs/heads/staging >/dev/null
 }
 
 # remote_heads DIR >FILE: the remote DIR's master and staging, one a line.

@@ -55,6 +55,7 @@ test_expect_success 'the checked-out branch is left alone, with a note' '
 	test_commit next next.txt &&
 	git push -q origin staging &&
 	git rev-parse HEAD >../before &&
+	cd_passed &&
 	slipway release 1.3.1 --yes >../out 2>../err &&
 	test_grep "is checked out" ../err &&
 	git rev-parse HEAD >../after && test_cmp ../before ../after &&
@@ -65,6 +66,7 @@ test_expect_success 'a second release needs a greater version' '
 	cd work &&
 	git merge -q --ff-only origin/staging &&
 	test_commit more more.txt && git push -q origin staging &&
+	cd_passed &&
 	test_expect_code 1 slipway release 1.3.1 --yes 2>../err &&
 	test_grep "not greater than the current .1.3.1." ../err
 '
@@ -72,6 +74,7 @@ test_expect_success 'a second release needs a greater version' '
 test_expect_success 'reading the remote writes no ref and no FETCH_HEAD' '
 	git clone -q -b staging origin.git other &&
 	(cd other && test_commit elsewhere elsewhere.txt && git push -q origin staging) &&
+	cd_passed && slipway -C work sync >/dev/null &&
 	rm -f work/.git/FETCH_HEAD &&
 	refs_snapshot work >before &&
 	slipway -C work release 2.0.0 --dry-run >out 2>err &&
@@ -84,6 +87,7 @@ test_expect_success 'reading the remote writes no ref and no FETCH_HEAD' '
 
 test_expect_success 'dry run and status write no object; a release leaves no quarantine' '
 	git -C work fetch -q &&
+	cd_passed && slipway -C work sync >/dev/null &&
 	(cd work/.git/objects && find . -type f | sort) >before &&
 	slipway -C work release 3.1.4 --dry-run >out 2>err &&
 	slipway -C work status >out 2>err &&
@@ -104,6 +108,7 @@ test_expect_success 'master with a commit staging lacks: the merge brings both s
 	 git commit -q -m side && git push -q origin HEAD:staging) &&
 	remote_heads origin.git >heads &&
 	git -C origin.git merge-tree --write-tree master staging >expect.tree &&
+	cd_passed &&
 	slipway -C work release 2.1.0 --yes >out 2>err &&
 	check_released origin.git 2.1.0 heads &&
 	git -C origin.git show master:hotfix.txt >/dev/null &&

@@ -52,6 +52,7 @@ test_expect_success 'after merging master into staging the release goes through'
 	printf "staging a\n" >a.txt && printf "staging b\n" >sub/b.txt &&
 	git add a.txt sub/b.txt && test_tick && git commit -q -m "merge master" &&
 	git push -q origin staging &&
+	cd_passed &&
 	slipway release 1.3.0 --yes >../out 2>../err &&
 	test "$(git -C ../origin.git rev-parse master)" = "$(git -C ../origin.git rev-parse staging)" &&
 	git -C ../origin.git show master:a.txt >../a && echo "staging a" >../expect &&

@@ -47,6 +47,7 @@ test_expect_success 'Enter takes the next patch, y pushes' '
 test_expect_success 'a typed version, with a leading v' '
 	(cd work && git switch -q staging && git fetch -q && git merge -q --ff-only origin/staging &&
 	 test_commit two two.txt && git push -q origin staging) &&
+	cd_passed &&
 	on_tty "v2.0.0\nyes\n" "$SLIPWAY" -C work release >out 2>&1 &&
 	test_grep "dropped the leading .v." out &&
 	test_grep "released 2.0.0" out &&

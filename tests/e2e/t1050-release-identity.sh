@@ -11,7 +11,8 @@ who() {
 # bump NAME: one more commit on the remote's staging
 bump() {
 	(cd work && git fetch -q && git reset -q --hard origin/staging &&
-	 test_commit "$1" "$1.txt" && git push -q origin HEAD:staging)
+	 test_commit "$1" "$1.txt" && git push -q origin HEAD:staging) &&
+	cd_passed
 }
 
 test_expect_success 'setup' '

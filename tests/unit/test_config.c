@@ -551,11 +551,42 @@ test_unknown_section(void **state)
 	expect_fail("[erlaese]\n", "slipway.conf:1: unknown section 'erlaese'",
 	    "did you mean 'release'?");
 	expect_fail("[Brnches]\n", "unknown section 'brnches'", "did you mean 'branches'?");
-	expect_fail("[job \"build\"]\n", "slipway.conf:1: unknown section 'job'", NULL);
-	expect_fail("[pipeline \"ci\"]\n", "slipway.conf:1: unknown section 'pipeline'", NULL);
+	expect_fail("[jobs \"build\"]\n", "slipway.conf:1: unknown section 'jobs'",
+	    "did you mean 'job'?");
 	expect_fail("[zzzzzzzzzz]\n", "unknown section 'zzzzzzzzzz'", NULL);
 	/* exactly one hint, even after several failures in this test */
 	expect_fail("[projct]\n", "unknown section 'projct'", "did you mean 'project'?");
+}
+
+/* [job "NAME"], [pipeline "NAME"], [run]: the runner's keys (src/config/jobs.c). */
+static void
+test_job_values(void **state)
+{
+	struct config cfg = CONFIG_INIT;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "[job \"build\"]\n\trun = make\n\trun = \"a; b\"\n"
+	    "\tneeds = x y\n\ttimeout = 90s\n\tenv = A_1=x=y\n\tpass-env = HOME\n"
+	    "\tinputs = src lib/\n\tif = always\n\tmatrix = compat\n"
+	    "[pipeline \"cd\"]\n\ton = feature staging\n[run]\n\tpass-env = PATH\n"), 0);
+	config_release(&cfg);
+	expect_fail("[job]\n", "slipway.conf:1: missing subsection for section 'job'",
+	    "write it as [job \"NAME\"]");
+	expect_fail("[job \"a\"]\n\tmatrix = os\n", "'os' is not a known matrix", NULL);
+	expect_fail("[job \"a\"]\n\tif = maybe\n", "not one of success, failure, always",
+	    NULL);
+	expect_fail("[job \"a\"]\n\ttimeout = soon\n", "'soon' is not a duration", NULL);
+	expect_fail("[job \"a\"]\n\ttimeout = 5m\n\ttimeout = 6m\n", "is set twice", NULL);
+	expect_fail("[job \"a\"]\n\tenv = 1A=x\n", "is not NAME=VALUE", NULL);
+	expect_fail("[job \"a\"]\n\tneeds = b c/d\n", "'c/d' is not a job name", NULL);
+	expect_fail("[job \"a\"]\n\tinputs = ../etc\n", "not a path inside the repository",
+	    NULL);
+	expect_fail("[job \"a\"]\n\trun =  \n", "an empty command", NULL);
+	expect_fail("[pipeline \"ci\"]\n\ton = nightly\n", "'nightly' is not a branch role",
+	    NULL);
+	expect_fail("[run]\n\tpass-env = A-B\n", "'A-B' is not a variable name", NULL);
+	expect_fail("[job \"a\"]\n\trunn = x\n", "unknown key 'job.a.runn'",
+	    "did you mean 'job.a.run'?");
 }
 
 static void
@@ -900,6 +931,7 @@ main(void)
 		T(test_invalid_key),
 		T(test_unknown_section),
 		T(test_unknown_key),
+		T(test_job_values),
 		T(test_set_twice),
 		T(test_multi_valued),
 		T(test_project_values),
