@@ -45,6 +45,30 @@ git switch -q -c staging && git push -q origin staging
 say "slipway init finds the version files, the compat version and the branches"
 run slipway init
 sed -i 's/^\t; version-file = modules/\tversion-file = modules/' slipway.conf
+cat >>slipway.conf <<'C'
+
+# the pipelines `slipway run` runs, each job in a fresh checkout (docs/run.md)
+[job "build"]
+	pipelines = ci cd
+	run = make start
+[job "test"]
+	pipelines = cd
+	needs = build
+	run = "test -s greeting.txt && echo greeting ok"
+[job "compat-test"]
+	pipelines = cd
+	needs = build
+	matrix = compat                 ; once at this version, once at the compat one
+	run = "echo testing against indra $SLIPWAY_TARGET_VERSION"
+[job "deploy"]
+	pipelines = cd
+	needs = test compat-test
+	run = "echo would deploy indra_node:$SLIPWAY_SHORT"
+[pipeline "ci"]
+	on = feature staging hotfix
+[pipeline "cd"]
+	on = staging production
+C
 run cat slipway.conf
 git add slipway.conf && git commit -q -m "slipway.conf" && git push -q origin staging
 
@@ -84,11 +108,11 @@ printf 'hello there, world\n' >greeting.txt
 git add greeting.txt && git commit -q -m "Merge master into staging"
 git push -q origin staging
 
-say "the CD machine ran staging's CD; the release needs it passed, so it shares the result"
+say "the CD machine runs staging's CD (build, tests in parallel, compat test, deploy) and shares it"
 cd "$demo"
 as cd-bot
 git clone -q -b staging origin.git cd-machine 2>/dev/null
-(cd cd-machine && run slipway record cd --status pass --url https://cd.example/runs/1 &&
+(cd cd-machine && run slipway run --dry-run && run slipway run && run slipway logs &&
  run slipway sync)
 
 say "alice: the compat version, and whether the next release needs a new one"
@@ -132,7 +156,7 @@ cd carol
 git switch -q -c feature/search
 printf 'search\n' >search.txt && git add search.txt && git commit -q -m "search"
 git push -q origin feature/search
-run slipway record ci --status pass
+run slipway run ci
 run slipway review request
 
 say "a plain push to staging bypasses the gate: the server refuses it, with the reason"

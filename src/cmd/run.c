@@ -144,6 +144,7 @@ on_ended(const struct plan *p, const struct job *j, void *data)
 static void
 print_plan(const struct plan *p, size_t jobs)
 {
+	struct buf b = BUF_INIT;
 	int level = -1;
 	size_t i, k;
 
@@ -163,18 +164,21 @@ print_plan(const struct plan *p, size_t jobs)
 			level = j->level;
 			printf("step %d%s\n", level + 1, level ? "" : " (at once)");
 		}
-		printf("  %-24s", j->name);
+		buf_reset(&b);
+		buf_printf(&b, "  %-24s", j->name);
 		if (j->ndeps) {
-			printf(" needs");
+			buf_puts(&b, " needs");
 			for (k = 0; k < j->ndeps; k++)
-				printf(" %s", p->jobs[j->deps[k]].name);
+				buf_printf(&b, " %s", p->jobs[j->deps[k]].name);
 		}
 		if (j->when != WHEN_SUCCESS)
-			printf(" (if %s)", j->when == WHEN_FAILURE ? "failure" : "always");
+			buf_printf(&b, " (if %s)", j->when == WHEN_FAILURE ? "failure" : "always");
 		if (j->state == JOB_CACHED)
-			printf(" - cached: %s (%.8s)", j->why, j->cached_by);
-		printf("\n");
+			buf_printf(&b, " - cached: %s (%.8s)", j->why, j->cached_by);
+		buf_rtrim(&b);
+		printf("%s\n", b.ptr);
 	}
+	buf_release(&b);
 }
 
 /* The summary: each job, each pipeline's verdict, the failing job's tail. */
