@@ -95,6 +95,7 @@ on_started(const struct plan *p, const struct job *j, void *data)
 		draw_board(p, v);
 	else
 		printf("%s: started\n", j->name);
+	fflush(stdout);
 }
 
 /* Plain mode: every output line, prefixed with its job's name. */
@@ -118,6 +119,7 @@ on_output(const struct plan *p, const struct job *j, const char *bytes, size_t l
 		if (bytes[i] != '\n')
 			buf_putc(part, bytes[i]);
 	}
+	fflush(stdout);	/* a CI log shows each line as it comes */
 }
 
 static void
@@ -278,6 +280,7 @@ run_and_show(struct repo *r, const struct plan_opts *po, struct run_opts *ro, in
 
 	if ((rc = plan_make(r, po, &p)) < 0)
 		goto out;
+	print_notes(&p.notes, 0);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
 	buf_printf(&id, "%s-%.8s-%d", stamp, git_oid_tostr_s(&p.commit), (int)getpid());
 	buf_printf(&logdir, "%sslipway/logs/%s", r->gitdir, id.ptr);
@@ -350,6 +353,7 @@ cmd_run(int argc, char **argv)
 	if ((rc = plan_make(&repo, &po, &p)) == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
+		print_notes(&p.notes, 0);
 		print_plan(&p, ro.jobs ? ro.jobs : cores > 0 ? (size_t)cores : 1);
 	}
 out:

@@ -83,8 +83,12 @@ check_env(const char *v, struct buf *why)
 	size_t n = strcspn(v, "=");
 
 	if (v[n] == '=' && n && strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789_") == n && !(v[0] >= '0' && v[0] <= '9'))
-		return 0;
+	    "0123456789_") == n && !(v[0] >= '0' && v[0] <= '9')) {
+		if (strncmp(v, "SLIPWAY_", 8))
+			return 0;
+		buf_printf(why, "'%.*s': the SLIPWAY_ variables are slipway's to set", (int)n, v);
+		return -1;
+	}
 	quoted(why, v);
 	buf_puts(why, " is not NAME=VALUE");
 	return -1;

@@ -87,6 +87,8 @@ end_job(struct exec *x, struct job *j, enum job_state state, int status)
 	j->state = state;
 	j->exit = status;
 	j->end_ms = monotonic_ms();
+	if (j->tail.len > JOB_TAIL_MAX)
+		buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
 	job_close(j);
 	ended(x, j);
 }
@@ -107,15 +109,11 @@ fail_start(struct exec *x, struct job *j)
 	end_job(x, j, JOB_FAIL, 127);
 }
 
+/* A need that failed, timed out, or was skipped because its own need did. */
 static int
-any_failed(const struct plan *p)
+failed(const struct job *j)
 {
-	size_t i;
-
-	for (i = 0; i < p->njobs; i++)
-		if (p->jobs[i].state == JOB_FAIL || p->jobs[i].state == JOB_TIMEOUT)
-			return 1;
-	return 0;
+	return j->state == JOB_FAIL || j->state == JOB_TIMEOUT || j->blocked;
 }
 
 /* Starts what can start; skips what its `if` rules out. Returns how many run. */
@@ -127,7 +125,7 @@ start_ready(struct exec *x, size_t running, size_t max)
 
 	for (i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
-		int ok = 1;
+		int ok = 1, bad = 0;
 
 		if (j->state != JOB_PENDING)
 			continue;
@@ -135,12 +133,14 @@ start_ready(struct exec *x, size_t running, size_t max)
 			if (!is_done(&p->jobs[j->deps[k]]))
 				break;
 			ok &= passed(&p->jobs[j->deps[k]]);
+			bad |= failed(&p->jobs[j->deps[k]]);
 		}
 		if (k < j->ndeps)
 			continue;	/* waits */
-		if ((j->when == WHEN_SUCCESS && !ok) || (j->when == WHEN_FAILURE && !any_failed(p))) {
-			j->why = j->when == WHEN_SUCCESS ? "a job it needs did not pass" :
-			    "nothing failed";
+		if ((j->when == WHEN_SUCCESS && !ok) || (j->when == WHEN_FAILURE && !bad)) {
+			j->blocked = j->when == WHEN_SUCCESS;
+			j->why = j->blocked ? "a job it needs did not pass" :
+			    "nothing it needs failed";
 			j->state = JOB_SKIPPED;
 			ended(x, j);
 			i = (size_t)-1;	/* a skip can free others: look again */
@@ -402,7 +402,7 @@ pipeline_status(const struct plan *p, const char *name)
 
 		if (!job_in_pipeline(j, name))
 			continue;
-		fail |= j->state == JOB_FAIL;
+		fail |= j->state == JOB_FAIL || j->blocked;
 		timeout |= j->state == JOB_TIMEOUT;
 		cancelled |= j->state == JOB_CANCELLED;
 	}

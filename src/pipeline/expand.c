@@ -164,9 +164,27 @@ plan_expand(struct plan *p, const struct plan_opts *o, const struct job *defs, s
 	return rc;
 }
 
+/* path without "." components and extra slashes: "./lib/" is "lib", "." is "". */
+static void
+clean_path(const char *path, struct buf *out)
+{
+	const char *p = path;
+
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n && !(n == 1 && *p == '.'))
+			buf_printf(out, "%s%.*s", out->len ? "/" : "", (int)n, p);
+		p += n;
+		p += *p == '/';
+	}
+	if (!out->ptr)
+		buf_puts(out, "");
+}
+
 /* The key of a job's cache: its definition and the tree ids of its inputs. */
 static int
-cache_key(struct repo *r, const struct plan *p, struct job *j)
+cache_key(struct repo *r, struct plan *p, struct job *j)
 {
 	git_tree *tree = NULL;
 	struct buf text = BUF_INIT;
@@ -186,17 +204,21 @@ cache_key(struct repo *r, const struct plan *p, struct job *j)
 		buf_printf(&text, "pass-env %s\n", j->pass_env.v[i]);
 	for (i = 0; i < j->inputs.nr; i++) {
 		git_tree_entry *e = NULL;
-		const char *path = j->inputs.v[i];
-		size_t n = strlen(path);
-		char *clean = xstrndup(path, n && path[n - 1] == '/' ? n - 1 : n);
+		struct buf clean = BUF_INIT;
 
-		if (git_tree_entry_bypath(&e, tree, clean) == 0)
-			buf_printf(&text, "input %s %s\n", clean,
+		clean_path(j->inputs.v[i], &clean);
+		if (!clean.len)		/* "." : the whole tree */
+			buf_printf(&text, "input . %s\n", git_oid_tostr_s(&p->tree));
+		else if (git_tree_entry_bypath(&e, tree, clean.ptr) == 0)
+			buf_printf(&text, "input %s %s\n", clean.ptr,
 			    git_oid_tostr_s(git_tree_entry_id(e)));
-		else
-			buf_printf(&text, "input %s -\n", clean);
+		else {
+			buf_printf(&text, "input %s -\n", clean.ptr);
+			strvec_pushf(&p->notes, "job '%s': its input '%s' is not in %s", j->name,
+			    j->inputs.v[i], repo_short(&p->commit));
+		}
 		git_tree_entry_free(e);
-		free(clean);
+		buf_release(&clean);
 	}
 	if (git_odb_hash(&key, text.ptr, text.len, GIT_OBJECT_BLOB) < 0)
 		rc = repo_error(-E_GENERIC, "hashing the cache key of '%s'", j->name);

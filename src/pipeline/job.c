@@ -16,12 +16,14 @@
 
 extern char **environ;
 
-/* A job's name as a file name: [ and ] become '-'. */
+/* A job's name as a file name: "t[compat]" is "t@compat" (job names have
+ * no '@', so two jobs never share a log or a checkout). */
 static void
 file_name(struct buf *b, const char *name)
 {
 	for (; *name; name++)
-		buf_putc(b, strchr("[]/", *name) ? '-' : *name);
+		if (*name != ']')
+			buf_putc(b, *name == '[' ? '@' : *name);
 }
 
 static void

@@ -43,6 +43,7 @@ struct job {
 	/* while and after running (exec.c) */
 	enum job_state state;
 	const char *why;	/* skipped/cached/cancelled: why, static text */
+	int blocked;		/* skipped because a need did not pass */
 	int exit;		/* the failing line's exit status, or 128+signal */
 	long long start_ms, end_ms;
 	char *dir;		/* its checkout */
@@ -70,10 +71,11 @@ struct plan {
 	size_t njobs;
 	struct strvec pass_env;	/* [run] pass-env, default PATH HOME */
 	int partial;		/* --only: no pipeline's result is recorded */
+	struct strvec notes;	/* worth saying: an input path the commit lacks */
 	struct config cfg;	/* slipway.conf as the commit has it */
 };
 
-#define PLAN_INIT { .pass_env = STRVEC_INIT, .cfg = CONFIG_INIT }
+#define PLAN_INIT { .pass_env = STRVEC_INIT, .notes = STRVEC_INIT, .cfg = CONFIG_INIT }
 
 /* What `slipway run` asks for. */
 struct plan_opts {

@@ -213,7 +213,7 @@ select_pipelines(struct plan *p, const struct plan_opts *o, const struct job *de
 	for (i = 0; !rc && !(o->pipelines && o->pipelines[0]) && i < known.nr; i++)
 		if (runs_on(&p->cfg, known.v[i], p->role))
 			strvec_push(&chosen, known.v[i]);
-	if (rc == 0 && !chosen.nr) {
+	if (rc == 0 && !chosen.nr && !o->only) {
 		rc = err_set(-E_INVALID, "nothing to run: no pipeline in %s runs on a %s branch",
 		    p->cfg.name, p->role);
 		if (!known.nr)
@@ -271,6 +271,14 @@ resolve(struct repo *r, const struct plan_opts *o, struct plan *p)
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
+	if (o->branch) {
+		buf_printf(&b, "refs/heads/%s", o->branch);
+		if (!git_reference_is_valid_name(b.ptr)) {
+			rc = err_set(-E_INVALID, "'%s' is not a valid branch name", o->branch);
+			goto out;
+		}
+		buf_reset(&b);
+	}
 	if (git_revparse_ext(&obj, &ref, r->git, rev) < 0 ||
 	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
 		rc = err_set(-E_INVALID, "'%s' does not name a commit", rev);
@@ -284,7 +292,7 @@ resolve(struct repo *r, const struct plan_opts *o, struct plan *p)
 		buf_puts(&b, git_reference_shorthand(ref));
 	else if (ref && git_reference_is_remote(ref) && strchr(git_reference_shorthand(ref), '/'))
 		buf_puts(&b, strchr(git_reference_shorthand(ref), '/') + 1);
-	else if (!o->rev)
+	else
 		repo_current_branch(r, &b);
 	err_clear();
 	p->branch = xstrdup(b.len ? b.ptr : "");
@@ -383,6 +391,7 @@ plan_release(struct plan *p)
 	free(p->compat);
 	free(p->compat_from);
 	strvec_clear(&p->pass_env);
+	strvec_clear(&p->notes);
 	config_release(&p->cfg);
 	memset(p, 0, sizeof(*p));
 }
