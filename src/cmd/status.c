@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "compat/compat.h"
 #include "gate/gate.h"
 #include "review/review.h"
 #include "lib/err.h"
@@ -54,6 +55,20 @@ print_cd(struct repo *r, const git_oid *head)
 	buf_release(&why);
 }
 
+/* The compat version as staging has it, and where it comes from. */
+static void
+print_compat(struct repo *r, struct release_plan *plan)
+{
+	struct compat c = COMPAT_INIT;
+
+	if (compat_read(r, plan->cfg, &plan->staging, &c) < 0)
+		printf("compat    cannot be read: %s\n", err_msg());
+	else if (c.version)
+		printf("compat    %s (%s)\n", c.version, c.from);
+	err_clear();
+	compat_release(&c);
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -97,6 +112,7 @@ cmd_status(int argc, char **argv)
 	printf(" - %zu commit%s ahead of %s\n", plan.ahead, plan.ahead == 1 ? "" : "s",
 	    proj.production);
 	print_cd(&repo, &plan.staging);
+	print_compat(&repo, &plan);
 	if (rc == -E_CONFLICT) {
 		printf("release   would conflict in %zu file%s:\n", plan.conflicts.nr,
 		    plan.conflicts.nr == 1 ? "" : "s");

@@ -51,6 +51,11 @@ test_expect_success 'slipway compat: versions, where they come from, what the ne
 	test_cmp expect out
 '
 
+test_expect_success 'slipway status shows the compat version staging has' '
+	slipway -C work status >out 2>err &&
+	test_grep "^compat    1.2.0 (Makefile:backwards_compatible_version)$" out
+'
+
 test_expect_success 'compat.version = package.json:FIELD reads that top-level field' '
 	test_when_finished back &&
 	(cd work && sed -i "s/\"name\": /\"compat\": \"1.1.0\",\r\n\t\"name\": /" package.json) &&
