@@ -7,7 +7,7 @@
 #   make bench      the benchmarks under bench/
 #   make asan       build the sanitizer variant into build/asan
 
-PKGS      := libgit2 jansson
+PKGS      := libgit2 jansson libcurl libcrypto
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -Wall -Wextra -Werror -Wno-missing-field-initializers

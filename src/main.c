@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "queue", cmd_queue, "the review queue: others' pending requests first, oldest first" },
 	{ "gate", cmd_gate, "evaluate the merge rule for a branch and explain each fact" },
 	{ "merge", cmd_merge, "gated merge of a branch into staging, pushed atomically" },
+	{ "image", cmd_image, "images: push, pull, promote, tags, exists (commit/release tags never move)" },
 	{ "hook", cmd_hook, "install / be the server's pre-receive hook (enforces the protocol)" },
 };
 

@@ -17,6 +17,7 @@
 int cmd_compat(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_image(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -414,6 +414,7 @@ const struct config_section config_schema[] = {
 	{ "job", 1, schema_job_keys },
 	{ "pipeline", 1, schema_pipeline_keys },
 	{ "run", 0, schema_run_keys },
+	{ "images", 0, schema_images_keys },
 	{ NULL, 0, NULL },
 };
 

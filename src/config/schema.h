@@ -41,6 +41,8 @@ struct config_section {
 
 /* The keys of [job "NAME"], [pipeline "NAME"] and [run] (jobs.c). */
 extern const struct config_key schema_job_keys[], schema_pipeline_keys[], schema_run_keys[];
+/* The keys of [images] (images.c). */
+extern const struct config_key schema_images_keys[];
 
 /* slipway's schema; ends with a NULL name. */
 extern const struct config_section config_schema[];

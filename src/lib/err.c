@@ -6,8 +6,8 @@
 
 #include "lib/buf.h"
 
-static struct buf msg = BUF_INIT;
-static struct buf hints = BUF_INIT;
+static _Thread_local struct buf msg = BUF_INIT;	/* per thread: uploads run in threads */
+static _Thread_local struct buf hints = BUF_INIT;
 
 int
 err_vset(int code, const char *fmt, va_list ap)
