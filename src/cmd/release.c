@@ -9,12 +9,14 @@
 #include "cmd/common.h"
 #include "lib/err.h"
 #include "lib/util.h"
+#include "project/project.h"
 #include "records/sync.h"
 #include "release/release.h"
 
 static const char usage[] =
     "slipway release [VERSION] [--yes] [--dry-run] [--remote NAME] [--skip-cd-check] "
-    "[--no-sync]";
+    "[--no-sync]\n"
+    "   or: slipway release --continue   (finish promoting a pushed release's images)";
 
 /* What the command line asked for. */
 struct release_opts {
@@ -123,6 +125,55 @@ record_release(struct repo *r, struct release_plan *plan, int no_sync)
 	}
 }
 
+/* release.promote-images: staging's tested images get the release tag.
+ * After the git push nothing is undone: a failure says what is done and
+ * leaves what `slipway release --continue` finishes. */
+static int
+promote(struct repo *r, const struct config *cfg, const char *version, const git_oid *staging)
+{
+	struct strvec done = STRVEC_INIT, left = STRVEC_INIT;
+	int rc;
+	size_t i;
+
+	if ((rc = release_promote_images(cfg, version, staging, &done, &left)) == 0) {
+		for (i = 0; i < done.nr; i++)
+			printf("promoted %.8s -> %s\n", git_oid_tostr_s(staging), done.v[i]);
+		release_continue_done(r);
+	} else {
+		release_continue_save(r, version, staging);
+		err_wrap(rc, "release %s is pushed, but promoting its images failed", version);
+		for (i = 0; i < done.nr; i++)
+			err_hint("done: %s", done.v[i]);
+		for (i = 0; i < left.nr; i++)
+			err_hint("not done: %s", left.v[i]);
+		err_hint("fix it, then 'slipway release --continue' promotes what is left");
+	}
+	strvec_clear(&done);
+	strvec_clear(&left);
+	return rc;
+}
+
+/* --continue: the promotion a release left unfinished. */
+static int
+continue_release(struct repo *r)
+{
+	struct config cfg = CONFIG_INIT;
+	char *version = NULL;
+	git_oid staging;
+	int rc, found = 0;
+
+	if ((rc = release_continue_load(r, &version, &staging)) == 0 &&
+	    (rc = project_load_commit(r, &staging, repo_short(&staging), &cfg, &found)) == 0) {
+		if (!found)
+			rc = err_set(-E_CONFIG, "%s has no slipway.conf", repo_short(&staging));
+		else
+			rc = promote(r, &cfg, version, &staging);
+	}
+	config_release(&cfg);
+	free(version);
+	return rc;
+}
+
 /* Reads, checks, builds, confirms, publishes and records the release. */
 static int
 do_release(struct repo *r, struct project *p, const struct release_opts *o)
@@ -153,6 +204,7 @@ do_release(struct repo *r, struct project *p, const struct release_opts *o)
 	}
 	if ((rc = take_version(r, &plan, o->version)) < 0 ||
 	    (rc = release_check_compat(r, &plan)) < 0 ||
+	    (rc = release_check_images(r, &plan)) < 0 ||
 	    (rc = release_build(r, &plan)) < 0)
 		goto out;
 	shown = print_notes(&plan.notes, shown);
@@ -170,6 +222,8 @@ do_release(struct repo *r, struct project *p, const struct release_opts *o)
 	print_notes(&plan.notes, shown);
 	printf("released %s: %s and %s are at %s, tagged %s\n", plan.version,
 	    plan.production_label, plan.staging_label, repo_short(&plan.commit), plan.tag);
+	if (config_bool(config_get(plan.cfg, "release.promote-images", "false")) == 1)
+		rc = promote(r, plan.cfg, plan.version, &plan.staging);
 out:
 	release_plan_release(&plan);
 	return rc;
@@ -184,13 +238,14 @@ cmd_release(int argc, char **argv)
 		{ "remote", required_argument, NULL, 'r' },
 		{ "skip-cd-check", no_argument, NULL, 'C' },
 		{ "no-sync", no_argument, NULL, 's' },
+		{ "continue", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct release_opts o = { NULL, NULL, 0, 0, 0, 0 };
 	struct project proj = PROJECT_INIT;
 	struct repo repo = REPO_INIT;
-	int opt, rc;
+	int opt, rc, cont = 0;
 
 	while ((opt = getopt_long(argc, argv, ":ynr:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -199,6 +254,7 @@ cmd_release(int argc, char **argv)
 		case 'r': o.remote = optarg; break;
 		case 'C': o.skip_cd = 1; break;
 		case 's': o.no_sync = 1; break;
+		case 'c': cont = 1; break;
 		case 'h': printf("usage: %s\n", usage); return 0;
 		default: return cmd_bad_args(opt, argv, usage);
 		}
@@ -209,8 +265,10 @@ cmd_release(int argc, char **argv)
 		o.version = argv[optind];
 	if (o.version && (rc = release_check_syntax(o.version)) < 0)
 		return rc;
+	if (cont && (optind < argc || o.dry))
+		return cmd_usage(usage);
 	if ((rc = repo_open(&repo)) == 0 && (rc = project_load(&repo, &proj)) == 0)
-		rc = do_release(&repo, &proj, &o);
+		rc = cont ? continue_release(&repo) : do_release(&repo, &proj, &o);
 	project_release(&proj);
 	repo_release(&repo);
 	return rc;

@@ -381,6 +381,7 @@ static const struct config_key release_keys[] = {
 	{ "tag", 0, check_tag },
 	{ "message", 0, check_message },
 	{ "version-file", CONFIG_MULTI, check_version_file },
+	{ "promote-images", 0, check_bool },
 	{ NULL, 0, NULL },
 };
 

@@ -125,4 +125,22 @@ int release_publish(struct repo *r, struct release_plan *plan);
 
 void release_plan_release(struct release_plan *plan);
 
+/* Step 4 with images: refuses a version that is already an image tag of
+ * any configured image (-E_REFUSED listing them). No [images]: 0. */
+int release_check_images(struct repo *r, struct release_plan *plan);
+
+/*
+ * release.promote-images: points version at the images staging's CD pushed
+ * under the staging head's commit tag (8 hex), for every configured image,
+ * by manifest copy. done/left get "repo:version" of what was and was not.
+ */
+int release_promote_images(const struct config *cfg, const char *version,
+    const git_oid *staging, struct strvec *done, struct strvec *left);
+
+/* What `slipway release --continue` finishes: saved when the promotion
+ * failed after the push (GIT_DIR/slipway/release-continue). */
+int release_continue_save(struct repo *r, const char *version, const git_oid *staging);
+int release_continue_load(struct repo *r, char **version, git_oid *staging);
+void release_continue_done(struct repo *r);
+
 #endif
