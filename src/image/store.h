@@ -88,15 +88,17 @@ void blob_region_close(struct blob_region *r);
  * 0: dir is one image's layout (an oci:DIR source or a pull target). create:
  * make dir (and oci-layout, index.json) when missing. Tags are index.json
  * manifests annotated org.opencontainers.image.ref.name; writers of one
- * layout are serialised with a lock file, so two processes tagging at once
- * never lose an update.
+ * layout are serialised with an flock on its directory, so two processes
+ * tagging at once never lose an update.
  */
 int layout_store_open(struct store *s, const char *dir, int many, int create);
 
 /* Opens a `docker save` archive (either format: legacy manifest.json, or an
  * OCI layout inside the tar) as a read-only single-image store whose one
  * manifest is an OCI manifest built from it; ref "" or any tag the archive
- * lists names it. -E_INVALID for a truncated or malformed archive. */
+ * lists names it ("1.2.0" or "connext/indra_node:1.2.0"; an archive of
+ * several images needs one). -E_INVALID for a truncated or malformed
+ * archive. */
 int archive_store_open(struct store *s, const char *file);
 
 /* sha256 of bytes as "sha256:<hex>". */
