@@ -69,6 +69,10 @@ cat >>slipway.conf <<'C'
 [pipeline "cd"]
 	on = staging production
 C
+# the images CD pushes (commit tags never move) and the release promotes; the
+# embedded registry (an OCI layout per image) stands in for a real one here
+printf '\n[images]\n\tregistry = oci:%s/registry\n\tname = indra_{image}\n\timages = node proxy\n\tsource = oci:build/images/{image}\n[release]\n\tpromote-images = true\n' "$demo" >>slipway.conf
+echo build/ >>.gitignore && git add .gitignore
 run cat slipway.conf
 git add slipway.conf && git commit -q -m "slipway.conf" && git push -q origin staging
 
@@ -115,6 +119,14 @@ git clone -q -b staging origin.git cd-machine 2>/dev/null
 (cd cd-machine && run slipway run --dry-run && run slipway run && run slipway logs &&
  run slipway sync)
 
+say "CD builds the images and pushes them under the commit tag; a re-run pushes nothing"
+(cd cd-machine && short=$(git rev-parse --short=8 HEAD) &&
+ for i in node proxy; do
+	python3 "$top/tests/e2e/images/mkimage.py" layout build/images/$i dev "$i-$short" 2 2048 >/dev/null
+ done &&
+ run slipway image push "$short" && run slipway image push "$short" &&
+ run slipway image tags)
+
 say "alice: the compat version, and whether the next release needs a new one"
 cd "$demo/alice/indra"
 as alice
@@ -127,8 +139,20 @@ cd "$demo/alice/indra"
 as alice
 run slipway release 2.5.0 --dry-run
 
-say "the release: one merge commit, both versions bumped, tagged, pushed atomically"
+say "the release: one merge commit, both versions bumped, tagged, pushed atomically; staging's images promoted"
 run slipway release 2.5.0 --yes
+
+say "the released images: a tag per release, never moved; pulled for the compat tests"
+cd "$demo/cd-machine"
+as cd-bot
+git pull -q origin staging
+run slipway image tags
+run slipway image pull 2.5.0 --to "oci:$demo/pulled/{image}"
+python3 "$top/tests/e2e/images/mkimage.py" layout "$demo/rebuilt" dev node-rebuilt 2 2048 >/dev/null
+rc=0; slipway image push 2.5.0 node --from "oci:$demo/rebuilt" || rc=$?
+echo "exit status: $rc (a rebuilt node cannot take 2.5.0: a release tag never moves)"
+cd "$demo/alice/indra"
+as alice
 
 say "another CI reports on the release commit; slipway keeps the result in git"
 run slipway record ci --status pass --commit origin/master --url https://ci.example/runs/42
