@@ -154,6 +154,13 @@ reg_manifest_get(struct store *s, const char *repo, const char *ref, struct buf 
 	digest_bytes(bytes->ptr ? bytes->ptr : "", bytes->len, d->digest);
 	d->size = (long long)bytes->len;
 	manifest_type(&rs, bytes, d);
+	if (strcmp(d->media_type, MT_OCI_MANIFEST) && strcmp(d->media_type, MT_OCI_INDEX) &&
+	    strcmp(d->media_type, MT_DOCKER_MANIFEST) && strcmp(d->media_type, MT_DOCKER_LIST)) {
+		rc = err_set(-E_REMOTE, "%s/%s:%s: the registry answered with something that is "
+		    "not a manifest (%s)", g->host, repo, ref, d->media_type[0] ? d->media_type :
+		    "no media type");
+		goto out;
+	}
 	if ((http_header(&rs, "Docker-Content-Digest", &hd) == 0 && strcmp(hd.ptr, d->digest)) ||
 	    (digest_valid(ref) && strcmp(ref, d->digest)))
 		rc = err_set(-E_REMOTE, "%s/%s:%s: the manifest received does not match its digest "
