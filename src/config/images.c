@@ -1,4 +1,5 @@
 /* images.c - the slipway.conf keys of [images]. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/schema.h"
@@ -74,7 +75,20 @@ check_patterns(const char *v, struct buf *why)
 	return check_words(v, "tag pattern", why);
 }
 
+/* images.chunk-size: a size, with k or M: larger blobs go up in chunks. */
+static int
+check_size(const char *v, struct buf *why)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n && (!v[n] || ((v[n] == 'k' || v[n] == 'M') && !v[n + 1])) && atoll(v) > 0)
+		return 0;
+	buf_printf(why, "'%s' is not a size (65536, 64k, 32M)", v);
+	return -1;
+}
+
 const struct config_key schema_images_keys[] = {
+	{ "chunk-size", 0, check_size },
 	{ "registry", 0, check_registry },
 	{ "name", 0, check_name },
 	{ "images", CONFIG_MULTI, check_images },

@@ -33,7 +33,7 @@ push_words(struct strvec *out, const struct config *cfg, const char *key)
 int
 image_cfg_load(const struct config *cfg, struct image_cfg *ic)
 {
-	const char *reg = config_get(cfg, "images.registry", NULL), *slash;
+	const char *reg = config_get(cfg, "images.registry", NULL), *slash, *size;
 
 	push_words(&ic->images, cfg, "images.images");
 	push_words(&ic->insecure, cfg, "images.insecure");
@@ -41,6 +41,10 @@ image_cfg_load(const struct config *cfg, struct image_cfg *ic)
 	ic->name = config_get(cfg, "images.name", "{image}");
 	ic->source = config_get(cfg, "images.source", NULL);
 	ic->ca_file = config_get(cfg, "images.ca-file", NULL);
+	if ((size = config_get(cfg, "images.chunk-size", NULL))) {
+		ic->chunk = atoll(size);
+		ic->chunk <<= strchr(size, 'M') ? 20 : strchr(size, 'k') ? 10 : 0;
+	}
 	if (!reg || !ic->images.nr) {
 		err_set(-E_CONFIG, "%s has no images: set images.registry and images.images",
 		    cfg->name ? cfg->name : "slipway.conf");
@@ -105,6 +109,7 @@ image_open_registry(const struct image_cfg *ic, struct store *s)
 		return layout_store_open(s, ic->oci, 1, 1);
 	if ((rc = registry_credentials(ic->host, &user, &pass)) < 0)
 		return rc;
+	o.chunk = ic->chunk;
 	o.user = user;
 	o.pass = pass;
 	rc = registry_store_open(s, ic->host, &o);

@@ -14,6 +14,7 @@ struct image_cfg {
 	const char *name;	/* repository template, default "{image}" */
 	const char *source;	/* where push takes an image from, "oci:build/images/{image}" */
 	const char *ca_file;
+	long long chunk;	/* images.chunk-size, 0: the default (64 MiB) */
 	struct strvec images;	/* the configured images */
 	struct strvec insecure;	/* hosts spoken to over plain HTTP */
 	struct strvec mutable;	/* tag patterns that may move */
