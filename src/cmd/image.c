@@ -74,6 +74,8 @@ do_tags(struct image_ops *o)
 			err_clear();
 			rc = 0;
 		}
+		if (rc < 0)
+			break;
 		printf("%s (%s):%s", o->jobs[i].image, o->jobs[i].repo.ptr, tags.nr ? "" : " no tags");
 		for (k = 0; k < tags.nr; k++)
 			printf(" %s", tags.v[k]);

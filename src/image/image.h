@@ -64,6 +64,7 @@ struct image_job {
 	int unchanged;		/* the tag already pointed at this manifest */
 	long long rtt_ms;	/* how long the tag check took */
 	int latest_moved;	/* push: latest now names it, and did not before */
+	int tagged;		/* the last image_tag left the tag naming it */
 	long sent, mounted, present;	/* blobs */
 	long long bytes;
 };

@@ -20,9 +20,17 @@ pick(struct image_ops *o, const char *const *names)
 	for (i = 0; i < (n ? n : o->cfg.images.nr); i++) {
 		const char *name = n ? names[i] : o->cfg.images.v[i];
 
-		if (strvec_find(&o->cfg.images, name) < 0)
-			return err_set(-E_INVALID, "'%s' is not one of the images (images.images: "
-			    "%s)", name, o->cfg.images.v[0]);
+		if (strvec_find(&o->cfg.images, name) < 0) {
+			struct buf all = BUF_INIT;
+			size_t k;
+
+			for (k = 0; k < o->cfg.images.nr; k++)
+				buf_printf(&all, "%s%s", k ? " " : "", o->cfg.images.v[k]);
+			err_set(-E_INVALID, "'%s' is not one of the images (images.images: %s)",
+			    name, all.ptr);
+			buf_release(&all);
+			return -E_INVALID;
+		}
 		o->jobs[o->n].image = name;
 		buf_init(&o->jobs[o->n].repo, 0);
 		image_repo(&o->cfg, name, &o->jobs[o->n++].repo);
@@ -93,6 +101,8 @@ image_push(struct image_ops *o, const char *tag, const char *from)
 		if ((rc = image_open_source(spec.ptr, &j->src, &j->src_ref)) == 0 &&
 		    (rc = image_read(j)) == 0)
 			rc = image_check_tag(&o->dst, j, tag, o->kind);
+		else if (rc == -E_NOTFOUND)
+			rc = -E_INVALID;	/* a source that is not there is bad input */
 	}
 	buf_release(&spec);
 	if (rc == 0)

@@ -40,13 +40,30 @@ base64(const char *in, size_t len, struct buf *out)
 	free(enc);
 }
 
+/* Keeps value as the Authorization for repo (NULL: Basic, for all). */
 static void
 set_auth(struct reg *g, const char *value, const char *repo)
 {
-	free(g->auth);
-	free(g->auth_repo);
-	g->auth = xstrdup(value);
-	g->auth_repo = repo ? xstrdup(repo) : NULL;
+	int i;
+
+	if (!repo) {
+		free(g->basic);
+		g->basic = xstrdup(value);
+	} else if ((i = strvec_find(&g->tok_repo, repo)) >= 0) {
+		free(g->tok.v[i]);
+		g->tok.v[i] = xstrdup(value);
+	} else {
+		strvec_push(&g->tok_repo, repo);
+		strvec_push(&g->tok, value);
+	}
+}
+
+const char *
+reg_auth(const struct reg *g, const char *repo)
+{
+	int i = repo ? strvec_find(&g->tok_repo, repo) : -1;
+
+	return i >= 0 ? g->tok.v[i] : g->basic;
 }
 
 /* GET realm?service=S&scope=A&scope=B with the credentials; the token. */
@@ -140,7 +157,7 @@ reg_answer_challenge(struct reg *g, const char *repo, const struct http_resp *rs
 	if (!strncasecmp(ch.ptr, "Bearer", 6)) {
 		rc = fetch_token(g, repo, ch.ptr + 6);
 	} else if (!strncasecmp(ch.ptr, "Basic", 5) && g->user) {
-		if (g->auth && !strncmp(g->auth, "Basic ", 6))
+		if (g->basic)
 			goto out;	/* sent already, and refused: wrong credentials */
 		buf_printf(&cred, "%s:%s", g->user, g->pass ? g->pass : "");
 		buf_puts(&v, "Basic ");

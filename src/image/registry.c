@@ -87,8 +87,8 @@ reg_send(struct reg *g, const char *repo, struct http_req *rq, struct http_resp 
 			free(rq->headers.v[--rq->headers.nr]);
 			rq->headers.v[rq->headers.nr] = NULL;
 		}
-		if (g->auth && (!g->auth_repo || !repo || !strcmp(g->auth_repo, repo)))
-			strvec_pushf(&rq->headers, "Authorization: %s", g->auth);
+		if (reg_auth(g, repo))
+			strvec_pushf(&rq->headers, "Authorization: %s", reg_auth(g, repo));
 		g->stats.requests++;
 		if ((rc = http_do(&g->http, rq, rs)) < 0)
 			return rc;
@@ -323,8 +323,9 @@ reg_close(struct store *s)
 	free(g->ca_file);
 	free(g->user);
 	free(g->pass);
-	free(g->auth);
-	free(g->auth_repo);
+	free(g->basic);
+	strvec_clear(&g->tok_repo);
+	strvec_clear(&g->tok);
 	free(g);
 	free(s->name);
 	s->impl = NULL;
@@ -340,7 +341,9 @@ int
 registry_store_open(struct store *s, const char *host, const struct registry_opts *o)
 {
 	struct reg *g = xcalloc(1, sizeof(*g));
+	struct strvec empty = STRVEC_INIT;
 
+	g->tok_repo = g->tok = empty;
 	s->ops = &registry_ops;
 	s->impl = g;
 	s->name = xstrdup(host);
@@ -359,14 +362,16 @@ registry_store_clone(struct store *to, const struct store *from)
 	const struct reg *f = from->impl;
 	struct registry_opts o = { f->ca_file, f->insecure, f->user, f->pass, f->chunk };
 	struct reg *g;
+	size_t i;
 	int rc;
 
 	if ((rc = registry_store_open(to, f->host, &o)) < 0)
 		return rc;
 	g = to->impl;
-	if (f->auth) {
-		g->auth = xstrdup(f->auth);
-		g->auth_repo = f->auth_repo ? xstrdup(f->auth_repo) : NULL;
+	g->basic = f->basic ? xstrdup(f->basic) : NULL;
+	for (i = 0; i < f->tok.nr; i++) {
+		strvec_push(&g->tok_repo, f->tok_repo.v[i]);
+		strvec_push(&g->tok, f->tok.v[i]);
 	}
 	return 0;
 }

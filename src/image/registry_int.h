@@ -10,8 +10,9 @@ struct reg {
 	char *ca_file;
 	int insecure;
 	char *user, *pass;
-	char *auth;		/* the Authorization value the registry wants now */
-	char *auth_repo;	/* the repository a Bearer token was given for */
+	char *basic;		/* "Basic ..." once the registry asked for it */
+	struct strvec tok_repo;	/* Bearer tokens kept per repository: the repository, */
+	struct strvec tok;	/* and its "Bearer ..." value */
 	long long chunk;
 	struct registry_stats stats;
 };
@@ -20,6 +21,8 @@ struct reg {
 int reg_send(struct reg *g, const char *repo, struct http_req *rq, struct http_resp *rs);
 /* An unexpected answer as an error (401, 403, 429 explained). */
 int reg_fail(struct reg *g, const struct http_req *rq, const struct http_resp *rs);
+/* The Authorization value for a request about repo, or NULL. */
+const char *reg_auth(const struct reg *g, const char *repo);
 /* Reads the WWW-Authenticate challenge in rs and sets g->auth: 1 when
  * there is something new to send, 0 when not (no credentials for Basic). */
 int reg_answer_challenge(struct reg *g, const char *repo, const struct http_resp *rs);

@@ -48,8 +48,9 @@ send_one(struct store *dst, struct task *t)
 		t->done = 3;
 		return rc < 0 ? rc : 0;
 	}
-	if ((rc = j->src.ops->blob_open(&j->src, j->src_repo, t->d, &r)) == 0 &&
-	    (rc = dst->ops->blob_put(dst, j->repo.ptr, t->d, &r)) == 0)
+	if ((rc = j->src.ops->blob_open(&j->src, j->src_repo, t->d, &r)) == -E_NOTFOUND)
+		rc = -E_INVALID;	/* the source lacks a blob its manifest lists */
+	else if (rc == 0 && (rc = dst->ops->blob_put(dst, j->repo.ptr, t->d, &r)) == 0)
 		t->done = 2;
 	blob_region_close(&r);
 	if (rc < 0)
@@ -253,11 +254,12 @@ image_tag(struct store *dst, struct image_job *j, const char *tag, enum tag_kind
 {
 	int rc;
 
-	if ((rc = image_check_tag(dst, j, tag, k)) < 0 || j->unchanged)
-		return rc;
-	if ((rc = dst->ops->manifest_put(dst, j->repo.ptr, tag, j->manifest.ptr, &j->top)) < 0)
-		return rc;
-	return read_back(dst, j, tag);
+	j->tagged = 0;
+	if ((rc = image_check_tag(dst, j, tag, k)) == 0 && !j->unchanged &&
+	    (rc = dst->ops->manifest_put(dst, j->repo.ptr, tag, j->manifest.ptr, &j->top)) == 0)
+		rc = read_back(dst, j, tag);
+	j->tagged = rc == 0;
+	return rc;
 }
 
 int

@@ -53,11 +53,8 @@ release_promote_images(const struct config *cfg, const char *version, const git_
 	git_oid_tostr(from, 9, staging);	/* the protocol's commit tag: 8 hex */
 	if ((rc = image_ops_open(&o, cfg, NULL)) == 0)
 		rc = image_promote(&o, from, version);
-	for (i = 0; i < o.n; i++) {
-		int ok = rc == 0;
-
-		strvec_pushf(ok ? done : left, "%s:%s", o.jobs[i].repo.ptr, version);
-	}
+	for (i = 0; i < o.n; i++)
+		strvec_pushf(o.jobs[i].tagged ? done : left, "%s:%s", o.jobs[i].repo.ptr, version);
 	if (rc < 0 && !o.n)
 		strvec_push(left, "every image");
 	image_ops_close(&o);
