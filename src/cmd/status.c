@@ -1,5 +1,7 @@
 /* status.c - `slipway status`: versions, heads, and whether a release would merge. */
 #include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 #include "gate/gate.h"
 #include "review/review.h"
 #include "lib/err.h"
+#include "lib/util.h"
 #include "release/release.h"
 
 static const char usage[] = "slipway status [--remote NAME]";
@@ -24,23 +27,60 @@ print_head(struct repo *r, const char *label, const git_oid *oid)
 	git_commit_free(c);
 }
 
-/* The protocol's first rule of the day: others' reviews before own work. */
-static void
-print_waiting(struct repo *r, const char *remote)
-{
-	struct strvec bad = STRVEC_INIT;
-	git_signature *me = NULL;
-	size_t n = 0, i;
+/* The protocol's first rule of the day: others' reviews before own work.
+ * Counting them reads many records; it runs in a thread, with its own
+ * repository handle, while the remote is read (ls-remote, a child). */
+struct waiting {
+	const char *remote;
+	char *me;
+	size_t n;
+	struct strvec bad;
+	pthread_t th;
+	int started;
+};
 
-	if (repo_signature(r, "COMMITTER", &me) == 0 &&
-	    review_waiting(r, remote, me->email, &n, &bad) == 0 && n)
-		printf("%zu review%s wait%s for you: see 'slipway queue', they come before your "
-		    "own work\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "");
-	for (i = 0; i < bad.nr; i++)
-		fprintf(stderr, "warning: %s\n", bad.v[i]);
+static void *
+count_waiting(void *arg)
+{
+	struct waiting *w = arg;
+	struct repo r = REPO_INIT;
+
+	if (w->me && repo_open(&r) == 0)
+		review_waiting(&r, w->remote, w->me, &w->n, &w->bad);
+	repo_release(&r);
 	err_clear();
-	strvec_clear(&bad);
+	return NULL;
+}
+
+static void
+start_waiting(struct repo *r, const char *remote, struct waiting *w)
+{
+	git_signature *me = NULL;
+
+	w->remote = remote;
+	if (repo_signature(r, "COMMITTER", &me) == 0)
+		w->me = xstrdup(me->email);
+	err_clear();
 	git_signature_free(me);
+	w->started = pthread_create(&w->th, NULL, count_waiting, w) == 0;
+	if (!w->started)
+		count_waiting(w);
+}
+
+static void
+print_waiting(struct waiting *w)
+{
+	size_t i;
+
+	if (w->started)
+		pthread_join(w->th, NULL);
+	if (w->n)
+		printf("%zu review%s wait%s for you: see 'slipway queue', they come before your "
+		    "own work\n", w->n, w->n == 1 ? "" : "s", w->n == 1 ? "s" : "");
+	for (i = 0; i < w->bad.nr; i++)
+		fprintf(stderr, "warning: %s\n", w->bad.v[i]);
+	strvec_clear(&w->bad);
+	free(w->me);
 }
 
 /* The latest CD result on a head, when one was recorded. */
@@ -77,6 +117,7 @@ cmd_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct waiting waiting = { NULL, NULL, 0, STRVEC_INIT, 0, 0 };
 	struct release_plan plan = RELEASE_PLAN_INIT;
 	struct project proj = PROJECT_INIT;
 	struct repo repo = REPO_INIT;
@@ -96,8 +137,9 @@ cmd_status(int argc, char **argv)
 		return cmd_too_many(argv, argv[optind], usage);
 	if ((rc = repo_open(&repo)) < 0 || (rc = project_load(&repo, &proj)) < 0)
 		goto out;
-	print_waiting(&repo, remote ? remote : proj.remote);
+	start_waiting(&repo, remote ? remote : proj.remote, &waiting);
 	rc = release_read(&repo, &proj, remote ? remote : proj.remote, &plan);
+	print_waiting(&waiting);
 	print_notes(&plan.notes, 0);
 	if (rc < 0 && rc != -E_CONFLICT)
 		goto out;
