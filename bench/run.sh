@@ -11,6 +11,8 @@
 #   SLIPWAY      the binary to measure          (default ./slipway)
 #   BENCH_RECORDS set to 0 to skip the records benchmark that follows
 #                (bench/records-run.sh, which also runs alone)
+#   BENCH_IMAGES set to 0 to skip the image benchmark that comes last
+#                (bench/images-run.sh, which also runs alone; BENCH_IMAGES_RUNS)
 #
 # For each size: one fixture (bench/fixture.sh), then BENCH_RUNS rounds. Each
 # round copies the fixture's origin.git and clone afresh for every
@@ -308,4 +310,10 @@ report | tee "$RESULTS"
 # sh bench/records-run.sh
 if [ "${BENCH_RECORDS:-1}" != 0 ]; then
 	SLIPWAY="$SLIPWAY" BENCH_DIR="$BENCH_DIR" BENCH_REGEN="$BENCH_REGEN" sh "$here/records-run.sh"
+fi
+
+# Then slipway image push/promote against skopeo (issue 5), appended too;
+# alone: sh bench/images-run.sh
+if [ "${BENCH_IMAGES:-1}" != 0 ]; then
+	SLIPWAY="$SLIPWAY" BENCH_DIR="$BENCH_DIR" BENCH_REGEN="$BENCH_REGEN" sh "$here/images-run.sh"
 fi

@@ -76,7 +76,8 @@ int image_read(struct image_job *j);
 
 /* Sends every blob and child manifest of the jobs that dst lacks: the
  * same blob is sent once and mounted into the other repositories; up to 4
- * uploads run at once to a registry. Tags nothing. */
+ * uploads run at once to a registry. Jobs whose tag already names their
+ * manifest (unchanged) are skipped. Tags nothing. */
 int image_send(struct store *dst, struct image_job *jobs, size_t n);
 
 /*

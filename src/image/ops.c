@@ -69,8 +69,12 @@ tag_all(struct image_ops *o, const char *tag, enum tag_kind k)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < o->n && rc == 0; i++)
-		rc = image_tag(&o->dst, &o->jobs[i], tag, k);
+	for (i = 0; i < o->n && rc == 0; i++) {
+		if (o->jobs[i].unchanged)	/* checked just now: it names this image */
+			o->jobs[i].tagged = 1;
+		else
+			rc = image_tag(&o->dst, &o->jobs[i], tag, k);
+	}
 	if (rc == 0 && (k == TAG_COMMIT || k == TAG_RELEASE))
 		rc = image_settle(&o->dst, o->jobs, o->n, tag);
 	return rc;

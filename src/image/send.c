@@ -144,14 +144,14 @@ plan_tasks(struct image_job *jobs, size_t n, size_t *ntasks, size_t *nfirst)
 	t = xcalloc(total ? total : 1, sizeof(*t));
 	*ntasks = 0;
 	for (i = 0; i < n; i++)
-		for (k = 0; k < jobs[i].nblobs; k++)
+		for (k = 0; k < jobs[i].nblobs && !jobs[i].unchanged; k++)
 			if (!find_first(t, *ntasks, jobs[i].blobs[k].digest)) {
 				t[*ntasks].job = &jobs[i];
 				t[(*ntasks)++].d = &jobs[i].blobs[k];
 			}
 	*nfirst = *ntasks;
 	for (i = 0; i < n; i++)
-		for (k = 0; k < jobs[i].nblobs; k++)
+		for (k = 0; k < jobs[i].nblobs && !jobs[i].unchanged; k++)
 			if ((f = find_first(t, *nfirst, jobs[i].blobs[k].digest))->d !=
 			    &jobs[i].blobs[k]) {
 				t[*ntasks].job = &jobs[i];
@@ -179,7 +179,7 @@ image_send(struct store *dst, struct image_job *jobs, size_t n)
 	}
 	free(t);
 	for (i = 0; i < n && rc == 0; i++)	/* an index's manifests, by digest */
-		for (k = 0; k < jobs[i].nchildren && rc == 0; k++) {
+		for (k = 0; k < jobs[i].nchildren && rc == 0 && !jobs[i].unchanged; k++) {
 			struct desc have;
 
 			rc = dst->ops->manifest_head(dst, jobs[i].repo.ptr, jobs[i].children[k].digest,
