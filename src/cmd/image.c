@@ -58,7 +58,7 @@ open_ops(struct repo *r, struct project *p, struct image_ops *o, char **names)
 
 	if ((rc = repo_open(r)) < 0 || (rc = project_load(r, p)) < 0)
 		return rc;
-	return image_ops_open(o, &p->cfg, (const char *const *)names);
+	return image_ops_open(o, &p->cfg, r->workdir, (const char *const *)names);
 }
 
 static int

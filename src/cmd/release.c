@@ -135,18 +135,23 @@ promote(struct repo *r, const struct config *cfg, const char *version, const git
 	int rc;
 	size_t i;
 
-	if ((rc = release_promote_images(cfg, version, staging, &done, &left)) == 0) {
+	if ((rc = release_promote_images(r, cfg, version, staging, &done, &left)) == 0) {
 		for (i = 0; i < done.nr; i++)
 			printf("promoted %.8s -> %s\n", git_oid_tostr_s(staging), done.v[i]);
 		release_continue_done(r);
 	} else {
-		release_continue_save(r, version, staging);
+		int saved = release_continue_save(r, version, staging);
+
 		err_wrap(rc, "release %s is pushed, but promoting its images failed", version);
 		for (i = 0; i < done.nr; i++)
 			err_hint("done: %s", done.v[i]);
 		for (i = 0; i < left.nr; i++)
 			err_hint("not done: %s", left.v[i]);
-		err_hint("fix it, then 'slipway release --continue' promotes what is left");
+		if (saved == 0)
+			err_hint("fix it, then 'slipway release --continue' promotes what is left");
+		else
+			err_hint("fix it, then promote by hand: slipway image promote %.8s %s",
+			    git_oid_tostr_s(staging), version);
 	}
 	strvec_clear(&done);
 	strvec_clear(&left);

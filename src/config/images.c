@@ -80,10 +80,13 @@ static int
 check_size(const char *v, struct buf *why)
 {
 	size_t n = strspn(v, "0123456789");
+	long long b = n && n <= 10 ? atoll(v) : 0;
 
-	if (n && (!v[n] || ((v[n] == 'k' || v[n] == 'M') && !v[n + 1])) && atoll(v) > 0)
+	b <<= v[n] == 'M' ? 20 : v[n] == 'k' ? 10 : 0;
+	if (n && (!v[n] || ((v[n] == 'k' || v[n] == 'M') && !v[n + 1])) && b >= 1024 &&
+	    b <= (4LL << 30))
 		return 0;
-	buf_printf(why, "'%s' is not a size (65536, 64k, 32M)", v);
+	buf_printf(why, "'%s' is not a size from 1k to 4096M (65536, 64k, 32M)", v);
 	return -1;
 }
 

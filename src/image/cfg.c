@@ -30,8 +30,40 @@ push_words(struct strvec *out, const struct config *cfg, const char *key)
 	strvec_clear(&vals);
 }
 
+/* path made absolute against root (when both are given and it is relative). */
+static char *
+rooted(const char *root, const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	if (!path)
+		return NULL;
+	if (root && *path != '/')
+		buf_printf(&b, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", path);
+	else
+		buf_puts(&b, path);
+	return buf_detach(&b, NULL);
+}
+
+/* A source spec with its path rooted: "oci:DIR[:TAG]", "docker-archive:FILE". */
+static char *
+rooted_source(const char *root, const char *spec)
+{
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	struct buf b = BUF_INIT;
+	char *path;
+
+	if (!colon)
+		return spec ? xstrdup(spec) : NULL;
+	path = rooted(root, colon + 1);
+	buf_add(&b, spec, (size_t)(colon - spec) + 1);
+	buf_puts(&b, path);
+	free(path);
+	return buf_detach(&b, NULL);
+}
+
 int
-image_cfg_load(const struct config *cfg, struct image_cfg *ic)
+image_cfg_load(const struct config *cfg, const char *root, struct image_cfg *ic)
 {
 	const char *reg = config_get(cfg, "images.registry", NULL), *slash, *size;
 
@@ -39,8 +71,8 @@ image_cfg_load(const struct config *cfg, struct image_cfg *ic)
 	push_words(&ic->insecure, cfg, "images.insecure");
 	push_words(&ic->mutable, cfg, "images.mutable");
 	ic->name = config_get(cfg, "images.name", "{image}");
-	ic->source = config_get(cfg, "images.source", NULL);
-	ic->ca_file = config_get(cfg, "images.ca-file", NULL);
+	ic->source = rooted_source(root, config_get(cfg, "images.source", NULL));
+	ic->ca_file = rooted(root, config_get(cfg, "images.ca-file", NULL));
 	if ((size = config_get(cfg, "images.chunk-size", NULL))) {
 		ic->chunk = atoll(size);
 		ic->chunk <<= strchr(size, 'M') ? 20 : strchr(size, 'k') ? 10 : 0;
@@ -54,7 +86,7 @@ image_cfg_load(const struct config *cfg, struct image_cfg *ic)
 	}
 	ic->registry = xstrdup(reg);
 	if (!strncmp(reg, "oci:", 4)) {
-		ic->oci = xstrdup(reg + 4);
+		ic->oci = rooted(root, reg + 4);
 		ic->ns = xstrdup("");
 		return 0;
 	}
@@ -71,6 +103,8 @@ image_cfg_release(struct image_cfg *ic)
 	free(ic->host);
 	free(ic->ns);
 	free(ic->oci);
+	free(ic->source);
+	free(ic->ca_file);
 	strvec_clear(&ic->images);
 	strvec_clear(&ic->insecure);
 	strvec_clear(&ic->mutable);

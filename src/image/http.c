@@ -192,21 +192,23 @@ http_do(struct http *h, struct http_req *rq, struct http_resp *rs)
 		cc = curl_easy_perform(h->curl);
 		curl_slist_free_all(hdrs);
 		if (x.failed)
-			return err_set(rq->out ? -E_TOOBIG : -E_IO, "%s %s: %s", rq->method, rq->url,
+			return err_set(rq->out ? -E_REMOTE : -E_IO, "%s %.*s: %s", rq->method,
+			    (int)strcspn(rq->url, "?"), rq->url,
 			    rq->out ? "the answer is too large" : strerror(errno));
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rs->status);
-		if (attempt < ARRAY_SIZE(backoff_ms) &&
-		    (retryable(cc) || (cc == CURLE_OK && rs->status >= 500))) {
+		/* a 5xx is retried only when sending again cannot do harm */
+		if (attempt < ARRAY_SIZE(backoff_ms) && (retryable(cc) || (cc == CURLE_OK &&
+		    rs->status >= 500 && strcmp(rq->method, "POST") && strcmp(rq->method, "PATCH")))) {
 			struct timespec ts = { backoff_ms[attempt] / 1000,
 			    (backoff_ms[attempt] % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		if (cc != CURLE_OK)
-			return err_set(-E_REMOTE, "%s %s: %s", rq->method, rq->url,
-			    why[0] ? why : curl_easy_strerror(cc));
+		if (cc != CURLE_OK)	/* the query may hold an upload's state: not shown */
+			return err_set(-E_REMOTE, "%s %.*s: %s", rq->method,
+			    (int)strcspn(rq->url, "?"), rq->url, why[0] ? why : curl_easy_strerror(cc));
 		return 0;
 	}
 }

@@ -12,8 +12,8 @@ struct image_cfg {
 	char *ns;		/* the namespace ("connext"), or "" */
 	char *oci;		/* the embedded registry's directory, or NULL */
 	const char *name;	/* repository template, default "{image}" */
-	const char *source;	/* where push takes an image from, "oci:build/images/{image}" */
-	const char *ca_file;
+	char *source;		/* where push takes an image from, "oci:build/images/{image}" */
+	char *ca_file;
 	long long chunk;	/* images.chunk-size, 0: the default (64 MiB) */
 	struct strvec images;	/* the configured images */
 	struct strvec insecure;	/* hosts spoken to over plain HTTP */
@@ -24,8 +24,9 @@ struct image_cfg {
 	.mutable = STRVEC_INIT }
 
 /* Reads [images]; -E_CONFIG when images.registry or images.images is
- * missing (what = the command, for the message), or a value is bad. */
-int image_cfg_load(const struct config *cfg, struct image_cfg *ic);
+ * missing. Relative paths (oci: registry, source, ca-file) are taken from
+ * root, the top of the working tree (NULL: as they are). */
+int image_cfg_load(const struct config *cfg, const char *root, struct image_cfg *ic);
 void image_cfg_release(struct image_cfg *ic);
 
 /* Expands "{image}" in tmpl. */

@@ -323,6 +323,7 @@ static const struct store_ops layout_ops = {
 	.manifest_get = layout_manifest_get,
 	.manifest_head = layout_manifest_head,
 	.manifest_put = layout_manifest_put,
+	.manifest_put_once = layout_manifest_put_once,
 	.blob_exists = layout_blob_exists,
 	.blob_open = layout_blob_open,
 	.blob_put = layout_blob_put,

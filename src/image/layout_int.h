@@ -27,6 +27,8 @@ int layout_mkdirs(const char *path);
 int layout_write_file(const char *dir, const char *stem, const char *path,
     const char *data, size_t len, int replace);
 
+int layout_manifest_put_once(struct store *s, const char *repo, const char *tag,
+    const char *bytes, const struct desc *d);
 int layout_manifest_put(struct store *s, const char *repo, const char *ref,
     const char *bytes, const struct desc *d);
 int layout_blob_put(struct store *s, const char *repo, const struct desc *d,

@@ -150,14 +150,22 @@ untagged(json_t *e)
 }
 
 /* Points tag at md in index (NULL tag: adds an untagged entry unless md's
- * digest is listed). Returns 1 when the index changed. */
+ * digest is listed). Returns 1 when the index changed, 0 when not, -1 when
+ * once is set and tag names another manifest already. */
 static int
-index_set(json_t *index, const struct desc *md, const char *tag, const struct strvec *children)
+index_set(json_t *index, const struct desc *md, const char *tag, const struct strvec *children,
+    int once)
 {
 	json_t *ms = json_object_get(index, "manifests"), *e, *n;
 	const char *dg, *t;
 	size_t i = 0;
 	int placed = 0;
+
+	json_array_foreach(ms, i, e)
+		if (once && tag && (t = oci_entry_tag(e)) && !strcmp(t, tag) &&
+		    strcmp(json_string_value(json_object_get(e, "digest")), md->digest))
+			return -1;
+	i = 0;
 
 	if (!tag) {
 		json_array_foreach(ms, i, e)
@@ -191,17 +199,23 @@ index_set(json_t *index, const struct desc *md, const char *tag, const struct st
 /* Re-reads index.json under the lock, applies index_set, writes it back. */
 static int
 index_update(const char *dir, const struct desc *md, const char *tag,
-    const struct strvec *children)
+    const struct strvec *children, int once)
 {
 	struct buf path = BUF_INIT;
 	json_t *index = NULL;
 	char *text = NULL;
-	int lock = -1, rc;
+	int lock = -1, rc, set;
 
 	if ((rc = lock_layout(dir, &lock)) < 0)
 		return rc;
-	if ((rc = layout_index_read(dir, &index)) < 0 || !index_set(index, md, tag, children))
+	if ((rc = layout_index_read(dir, &index)) < 0 ||
+	    !(set = index_set(index, md, tag, children, once)))
 		goto out;
+	if (set < 0) {
+		rc = err_set(-E_REFUSED, "%s: lost a race: another push set it at the same time; "
+		    "that one stays (this image was %s)", tag, md->digest);
+		goto out;
+	}
 	if (!(text = json_dumps(index, JSON_COMPACT)))
 		die_oom();
 	buf_printf(&path, "%s/index.json", dir);
@@ -275,9 +289,9 @@ check_put(const char *ref, const char *bytes, const struct desc *d, struct desc 
 	return dig;
 }
 
-int
-layout_manifest_put(struct store *s, const char *repo, const char *ref,
-    const char *bytes, const struct desc *d)
+static int
+manifest_put(struct store *s, const char *repo, const char *ref, const char *bytes,
+    const struct desc *d, int once)
 {
 	struct buf dir = BUF_INIT, path = BUF_INIT, bdir = BUF_INIT;
 	struct strvec children = STRVEC_INIT;
@@ -295,13 +309,27 @@ layout_manifest_put(struct store *s, const char *repo, const char *ref,
 	    (size_t)md.size, 1)) < 0)
 		goto out;
 	index_children(bytes, (size_t)md.size, md.media_type, &children);
-	rc = index_update(dir.ptr, &md, dig ? NULL : ref, &children);
+	rc = index_update(dir.ptr, &md, dig ? NULL : ref, &children, once);
 out:
 	strvec_clear(&children);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&bdir);
 	return rc;
+}
+
+int
+layout_manifest_put(struct store *s, const char *repo, const char *ref,
+    const char *bytes, const struct desc *d)
+{
+	return manifest_put(s, repo, ref, bytes, d, 0);
+}
+
+int
+layout_manifest_put_once(struct store *s, const char *repo, const char *tag,
+    const char *bytes, const struct desc *d)
+{
+	return manifest_put(s, repo, tag, bytes, d, 1);
 }
 
 /* Copies r into a temporary file in bdir, hashing; renames it to path when

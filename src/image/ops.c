@@ -39,11 +39,12 @@ pick(struct image_ops *o, const char *const *names)
 }
 
 int
-image_ops_open(struct image_ops *o, const struct config *cfg, const char *const *names)
+image_ops_open(struct image_ops *o, const struct config *cfg, const char *root,
+    const char *const *names)
 {
 	int rc;
 
-	if ((rc = image_cfg_load(cfg, &o->cfg)) < 0 || (rc = pick(o, names)) < 0)
+	if ((rc = image_cfg_load(cfg, root, &o->cfg)) < 0 || (rc = pick(o, names)) < 0)
 		return rc;
 	return image_open_registry(&o->cfg, &o->dst);
 }
@@ -139,8 +140,8 @@ from_registry(struct image_ops *o, const char *ref)
 			rc = layout_store_open(&j->src, o->cfg.oci, 1, 0);
 		else
 			rc = registry_store_clone(&j->src, &o->dst);
-		if (rc == 0)
-			rc = image_read(j);
+		if (rc == 0 && (rc = image_read(j)) == -E_NOTFOUND)
+			rc = -E_INVALID;	/* asked for a tag the registry does not have */
 	}
 	return rc;
 }
@@ -169,6 +170,8 @@ image_pull(struct image_ops *o, const char *tag, const char *to)
 
 	if (!to && (!o->cfg.source || strncmp(o->cfg.source, "oci:", 4)))
 		return err_set(-E_USAGE, "where to? give --to oci:DIR (images.source is not oci:)");
+	if (to && strncmp(to, "oci:", 4))
+		return err_set(-E_USAGE, "--to takes oci:DIR, not '%s'", to);
 	if ((rc = from_registry(o, tag)) < 0)
 		return rc;
 	for (i = 0; i < o->n && rc == 0; i++) {

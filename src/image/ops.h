@@ -15,8 +15,10 @@ struct image_ops {
 #define IMAGE_OPS_INIT { .cfg = IMAGE_CFG_INIT }
 
 /* Reads [images] of cfg and opens the registry; names (NULL-terminated, or
- * NULL/empty: every configured image) must be configured images. */
-int image_ops_open(struct image_ops *o, const struct config *cfg, const char *const *names);
+ * NULL/empty: every configured image) must be configured images; root is
+ * what relative paths are relative to (the working tree's top, or NULL). */
+int image_ops_open(struct image_ops *o, const struct config *cfg, const char *root,
+    const char *const *names);
 void image_ops_close(struct image_ops *o);
 
 /*

@@ -83,6 +83,11 @@ fetch_token(struct reg *g, const char *repo, const char *challenge)
 		    challenge);
 		goto out;
 	}
+	if (strncmp(realm.ptr, "https://", 8) && !g->insecure) {
+		rc = err_set(-E_REMOTE, "%s: its token service '%s' is not HTTPS; slipway sends "
+		    "no credentials over plain HTTP", g->host, realm.ptr);
+		goto out;
+	}
 	buf_puts(&u, realm.ptr);
 	buf_putc(&u, strchr(realm.ptr, '?') ? '&' : '?');
 	if (challenge_param(challenge, "service", &service) == 0) {
@@ -195,6 +200,11 @@ docker_config(const char *host, char **user, char **pass)
 		goto out;
 	}
 	e = json_object_get(json_object_get(j, "auths"), host);
+	if (!e) {	/* docker login also writes the key as a URL */
+		buf_reset(&dec);
+		buf_printf(&dec, "https://%s", host);
+		e = json_object_get(json_object_get(j, "auths"), dec.ptr);
+	}
 	if ((a = json_string_value(json_object_get(e, "auth")))) {
 		unsigned char *out = xmalloc(strlen(a) + 1);
 		int n = EVP_DecodeBlock(out, (const unsigned char *)a, (int)strlen(a));

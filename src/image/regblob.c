@@ -132,6 +132,11 @@ reg_blob_mount(struct store *s, const char *repo, const struct desc *d, const ch
 	if ((rc = start_upload(g, repo, d->digest, from, &next, &status)) == 0 && status == 201) {
 		g->stats.blob_mounts++;
 		rc = 1;
+	} else if (rc < 0 && rc != -E_REMOTE) {
+		return rc;
+	} else {
+		err_clear();	/* refused or not possible: the blob is uploaded instead */
+		rc = 0;
 	}
 	buf_release(&next);	/* a 202 session is left to expire */
 	return rc;
@@ -152,6 +157,7 @@ reg_tags(struct store *s, const char *repo, struct strvec *out)
 	struct buf u = BUF_INIT, body = BUF_INIT, link = BUF_INIT;
 	size_t first = out->nr, i;
 	json_t *j = NULL, *t;
+	char *prev = NULL;
 	int rc = 0;
 
 	buf_printf(&u, "%s://%s/v2/%s/tags/list?n=1000", g->insecure ? "http" : "https", g->host,
@@ -178,15 +184,22 @@ reg_tags(struct store *s, const char *repo, struct strvec *out)
 			if (json_is_string(t))
 				strvec_push(out, json_string_value(t));
 		buf_reset(&link);
+		free(prev);
+		prev = xstrdup(u.ptr);
 		buf_reset(&u);
-		if (http_header(&rs, "Link", &link) == 0 && link.ptr[0] == '<') {
-			buf_printf(&u, "%s://%s", g->insecure ? "http" : "https", g->host);
+		if (http_header(&rs, "Link", &link) == 0 && link.ptr[0] == '<' &&
+		    strstr(link.ptr, "rel=\"next\"")) {
+			if (link.ptr[1] == '/')
+				buf_printf(&u, "%s://%s", g->insecure ? "http" : "https", g->host);
 			buf_add(&u, link.ptr + 1, strcspn(link.ptr + 1, ">"));
+			if (!strcmp(u.ptr, prev))
+				buf_reset(&u);	/* a next page that is this page: stop */
 		}
 		strvec_clear(&rq.headers);
 	}
 	if (out->nr > first)
 		qsort(out->v + first, out->nr - first, sizeof(*out->v), by_name);
+	free(prev);
 	json_decref(j);
 	http_req_release(&rq);
 	http_resp_release(&rs);

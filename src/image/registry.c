@@ -58,20 +58,31 @@ reg_fail(struct reg *g, const struct http_req *rq, const struct http_resp *rs)
 	if (rs->status == 401)
 		rc = err_set(-E_REMOTE, "%s: 401 Unauthorized%s", g->host, words.ptr ? words.ptr : "");
 	else if (rs->status == 403)
-		rc = err_set(-E_REMOTE, "%s: 403 Forbidden: %s %s is denied%s", g->host,
-		    rq->method, rq->url, words.ptr ? words.ptr : "");
+		rc = err_set(-E_REMOTE, "%s: 403 Forbidden: %s %.*s is denied%s", g->host,
+		    rq->method, (int)strcspn(rq->url, "?"), rq->url, words.ptr ? words.ptr : "");
 	else if (rs->status == 429)
 		rc = err_set(-E_REMOTE, "%s: 429 Too Many Requests: the registry limits this "
 		    "client; try again later", g->host);
 	else
-		rc = err_set(-E_REMOTE, "%s: %s %s answered %ld%s", g->host, rq->method, rq->url,
-		    rs->status, words.ptr ? words.ptr : "");
+		rc = err_set(-E_REMOTE, "%s: %s %.*s answered %ld%s", g->host, rq->method,
+		    (int)strcspn(rq->url, "?"), rq->url, rs->status, words.ptr ? words.ptr : "");
 	if (rs->status == 401)
 		err_hint(g->user ? "check DOCKER_USER/DOCKER_PASSWORD (or ~/.docker/config.json) "
 		    "for %s" : "%s wants credentials: set DOCKER_USER and DOCKER_PASSWORD, or "
 		    "log in (docker login)", g->host);
 	buf_release(&words);
 	return rc;
+}
+
+/* Whether url is on the registry: its scheme, host and port. */
+static int
+same_origin(const struct reg *g, const char *url)
+{
+	const char *scheme = g->insecure ? "http://" : "https://";
+	size_t n = strlen(scheme), h = strlen(g->host);
+
+	return !strncmp(url, scheme, n) && !strncmp(url + n, g->host, h) &&
+	    (url[n + h] == '/' || url[n + h] == '\0');
 }
 
 /* Sends rq with the credentials the registry asked for last; on a 401,
@@ -87,7 +98,9 @@ reg_send(struct reg *g, const char *repo, struct http_req *rq, struct http_resp 
 			free(rq->headers.v[--rq->headers.nr]);
 			rq->headers.v[rq->headers.nr] = NULL;
 		}
-		if (reg_auth(g, repo))
+		/* credentials go to the registry itself, never to where an upload
+		 * Location points elsewhere */
+		if (reg_auth(g, repo) && same_origin(g, rq->url))
 			strvec_pushf(&rq->headers, "Authorization: %s", reg_auth(g, repo));
 		g->stats.requests++;
 		if ((rc = http_do(&g->http, rq, rs)) < 0)
@@ -254,8 +267,9 @@ reg_blob_exists(struct store *s, const char *repo, const struct desc *d)
 	url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
 	rq.method = "HEAD";
 	rq.url = u.ptr;
-	if ((rc = reg_send(g, repo, &rq, &rs)) == 0)
-		rc = rs.status == 200 ? 1 : rs.status == 404 ? 0 : reg_fail(g, &rq, &rs);
+	if ((rc = reg_send(g, repo, &rq, &rs)) == 0)	/* 307: it is there, on other storage */
+		rc = rs.status == 200 || (rs.status >= 300 && rs.status < 400) ? 1 :
+		    rs.status == 404 ? 0 : reg_fail(g, &rq, &rs);
 	http_req_release(&rq);
 	http_resp_release(&rs);
 	buf_release(&u);
@@ -269,7 +283,7 @@ reg_blob_open(struct store *s, const char *repo, const struct desc *d, struct bl
 	struct reg *g = s->impl;
 	struct http_req rq = HTTP_REQ_INIT;
 	struct http_resp rs = HTTP_RESP_INIT;
-	struct buf u = BUF_INIT, err = BUF_INIT;
+	struct buf u = BUF_INIT;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	char got[DIGEST_MAX], tmp[] = "/tmp/slipway-blob.XXXXXX";
 	unsigned int n, i;
@@ -307,7 +321,6 @@ out:
 	http_req_release(&rq);
 	http_resp_release(&rs);
 	buf_release(&u);
-	buf_release(&err);
 	return rc;
 }
 

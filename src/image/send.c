@@ -19,7 +19,7 @@ struct task {
 	const struct desc *d;
 	struct task *first;	/* the task sending the same blob elsewhere, or NULL */
 	int done;		/* 1 there, 2 sent, 3 mounted */
-	char *err;
+	char *err, *hints;
 	int rc;
 };
 
@@ -27,6 +27,7 @@ struct pool {
 	struct store *dst;
 	struct task *tasks;
 	size_t n, next;
+	int failed;		/* one upload failed: the others start no new one */
 	pthread_mutex_t lock;
 };
 
@@ -62,16 +63,18 @@ static void *
 uploader(void *arg)
 {
 	struct pool *p = arg;
-	struct store conn;
+	struct store conn = { NULL, NULL, NULL };
 	size_t i;
 
-	if (registry_store_clone(&conn, p->dst) < 0)
+	if (registry_store_clone(&conn, p->dst) < 0 && conn.ops) {
+		conn.ops->close(&conn);
 		conn.ops = NULL;
+	}
 	for (;;) {
 		struct task *t;
 
 		pthread_mutex_lock(&p->lock);
-		i = p->next < p->n ? p->next++ : p->n;
+		i = p->next < p->n && !p->failed ? p->next++ : p->n;
 		pthread_mutex_unlock(&p->lock);
 		if (i == p->n)
 			break;
@@ -81,6 +84,12 @@ uploader(void *arg)
 			t->err = xstrdup(err_msg() ? err_msg() : "cannot open a connection");
 		} else if ((t->rc = send_one(&conn, t)) < 0) {
 			t->err = xstrdup(err_msg() ? err_msg() : "upload failed");
+			t->hints = xstrdup(err_hints() ? err_hints() : "");
+		}
+		if (t->rc < 0) {
+			pthread_mutex_lock(&p->lock);
+			p->failed = 1;
+			pthread_mutex_unlock(&p->lock);
 		}
 	}
 	if (conn.ops) {
@@ -97,7 +106,7 @@ uploader(void *arg)
 static int
 run_tasks(struct store *dst, struct task *tasks, size_t from, size_t to)
 {
-	struct pool p = { dst, tasks + from, to - from, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct pool p = { dst, tasks + from, to - from, 0, 0, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t th[UPLOADERS];
 	size_t i, nth = 0;
 
@@ -115,8 +124,18 @@ run_tasks(struct store *dst, struct task *tasks, size_t from, size_t to)
 	for (i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	for (i = from; i < to; i++)
-		if (tasks[i].rc < 0)
-			return err_set(tasks[i].rc, "%s", tasks[i].err);
+		if (tasks[i].rc < 0) {
+			const char *h = tasks[i].hints ? tasks[i].hints : "";
+
+			err_set(tasks[i].rc, "%s", tasks[i].err);
+			while (*h) {	/* the thread's hints, line by line */
+				size_t len = strcspn(h, "\n");
+
+				err_hint("%.*s", (int)len, h);
+				h += len + (h[len] == '\n');
+			}
+			return tasks[i].rc;
+		}
 	return 0;
 }
 
@@ -176,6 +195,7 @@ image_send(struct store *dst, struct image_job *jobs, size_t n)
 		t[i].job->mounted += t[i].done == 3;
 		t[i].job->bytes += t[i].done == 2 ? t[i].d->size : 0;
 		free(t[i].err);
+		free(t[i].hints);
 	}
 	free(t);
 	for (i = 0; i < n && rc == 0; i++)	/* an index's manifests, by digest */
@@ -254,10 +274,26 @@ image_tag(struct store *dst, struct image_job *j, const char *tag, enum tag_kind
 {
 	int rc;
 
+	int once = (k == TAG_COMMIT || k == TAG_RELEASE) && dst->ops->manifest_put_once;
+
 	j->tagged = 0;
 	if ((rc = image_check_tag(dst, j, tag, k)) == 0 && !j->unchanged &&
-	    (rc = dst->ops->manifest_put(dst, j->repo.ptr, tag, j->manifest.ptr, &j->top)) == 0)
+	    (rc = (once ? dst->ops->manifest_put_once : dst->ops->manifest_put)(dst,
+	    j->repo.ptr, tag, j->manifest.ptr, &j->top)) == 0)
 		rc = read_back(dst, j, tag);
+	if (rc == -E_REFUSED && once) {	/* the store's lock saw another push's tag */
+		struct desc won;
+
+		if (dst->ops->manifest_head(dst, j->repo.ptr, tag, &won) == 0)
+			err_set(rc, "%s:%s: lost a race: another push set it to %s at the same time; "
+			    "that one stays (this image was %s)", j->repo.ptr, tag, won.digest,
+			    j->top.digest);
+	}
+	if (rc == -E_REFUSED && (k == TAG_LATEST || k == TAG_MUTABLE)) {
+		err_clear();	/* latest is a build cache: another push moving it is fine */
+		rc = 0;
+		j->unchanged = 1;
+	}
 	j->tagged = rc == 0;
 	return rc;
 }
@@ -280,7 +316,7 @@ image_settle(struct store *dst, struct image_job *jobs, size_t n, const char *ta
 	 * round trip of it; if it wrote last it won, and we must say so */
 	sleep_ms((long)wait);
 	for (i = 0; i < n && rc == 0; i++)
-		if (!jobs[i].unchanged)
-			rc = read_back(dst, &jobs[i], tag);
+		if (!jobs[i].unchanged && (rc = read_back(dst, &jobs[i], tag)) < 0)
+			jobs[i].tagged = 0;
 	return rc;
 }

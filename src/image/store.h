@@ -68,6 +68,11 @@ struct store_ops {
 	 * mount). 1 done, 0 not possible. */
 	int (*blob_mount)(struct store *s, const char *repo, const struct desc *d,
 	    const char *from);
+	/* Optional (NULL: unsupported): manifest_put of a tag that must not
+	 * name another manifest already, checked and set atomically (a store
+	 * that holds a lock can; a registry cannot). -E_REFUSED otherwise. */
+	int (*manifest_put_once)(struct store *s, const char *repo, const char *tag,
+	    const char *bytes, const struct desc *d);
 };
 
 struct store {

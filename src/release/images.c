@@ -13,6 +13,30 @@
 
 #define CONTINUE_FILE "slipway/release-continue"
 
+/* release.promote-images: the images to promote must be there before the
+ * push that cannot be undone. */
+static int
+staging_images_there(struct image_ops *o, const git_oid *staging)
+{
+	struct buf which = BUF_INIT;
+	char tag[GIT_OID_HEXSZ + 1];
+	size_t i, missing;
+	int rc;
+
+	git_oid_tostr(tag, 9, staging);
+	if ((rc = image_exists(o, tag, &missing)) < 0 || !missing)
+		return rc;
+	for (i = 0; i < o->n; i++)
+		if (!o->jobs[i].unchanged)
+			buf_printf(&which, "%s%s:%s", which.len ? ", " : "", o->jobs[i].repo.ptr, tag);
+	rc = err_set(-E_REFUSED, "release.promote-images: staging's images are not all pushed: "
+	    "%s is missing", which.ptr);
+	err_hint("staging's CD pushes them (slipway image push %s); or release without promoting "
+	    "(release.promote-images = false)", tag);
+	buf_release(&which);
+	return rc;
+}
+
 int
 release_check_images(struct repo *r, struct release_plan *plan)
 {
@@ -21,10 +45,9 @@ release_check_images(struct repo *r, struct release_plan *plan)
 	size_t i, missing;
 	int rc;
 
-	(void)r;
 	if (!config_get(plan->cfg, "images.registry", NULL))
 		return 0;	/* no images in this project */
-	if ((rc = image_ops_open(&o, plan->cfg, NULL)) < 0 ||
+	if ((rc = image_ops_open(&o, plan->cfg, r->workdir, NULL)) < 0 ||
 	    (rc = image_exists(&o, plan->version, &missing)) < 0)
 		goto out;
 	for (i = 0; i < o.n; i++)
@@ -34,6 +57,8 @@ release_check_images(struct repo *r, struct release_plan *plan)
 		rc = err_set(-E_REFUSED, "version %s already exists as an image tag: %s:%s",
 		    plan->version, which.ptr, plan->version);
 		err_hint("a release tag is pushed once; choose the next version");
+	} else if (config_bool(config_get(plan->cfg, "release.promote-images", "false")) == 1) {
+		rc = staging_images_there(&o, &plan->staging);
 	}
 out:
 	image_ops_close(&o);
@@ -42,8 +67,8 @@ out:
 }
 
 int
-release_promote_images(const struct config *cfg, const char *version, const git_oid *staging,
-    struct strvec *done, struct strvec *left)
+release_promote_images(struct repo *r, const struct config *cfg, const char *version,
+    const git_oid *staging, struct strvec *done, struct strvec *left)
 {
 	struct image_ops o = IMAGE_OPS_INIT;
 	char from[GIT_OID_HEXSZ + 1];
@@ -51,7 +76,7 @@ release_promote_images(const struct config *cfg, const char *version, const git_
 	int rc;
 
 	git_oid_tostr(from, 9, staging);	/* the protocol's commit tag: 8 hex */
-	if ((rc = image_ops_open(&o, cfg, NULL)) == 0)
+	if ((rc = image_ops_open(&o, cfg, r->workdir, NULL)) == 0)
 		rc = image_promote(&o, from, version);
 	for (i = 0; i < o.n; i++)
 		strvec_pushf(o.jobs[i].tagged ? done : left, "%s:%s", o.jobs[i].repo.ptr, version);

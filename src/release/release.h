@@ -134,7 +134,7 @@ int release_check_images(struct repo *r, struct release_plan *plan);
  * under the staging head's commit tag (8 hex), for every configured image,
  * by manifest copy. done/left get "repo:version" of what was and was not.
  */
-int release_promote_images(const struct config *cfg, const char *version,
+int release_promote_images(struct repo *r, const struct config *cfg, const char *version,
     const git_oid *staging, struct strvec *done, struct strvec *left);
 
 /* What `slipway release --continue` finishes: saved when the promotion

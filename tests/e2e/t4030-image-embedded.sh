@@ -173,7 +173,23 @@ test_expect_success 'pull --to oci:DIR, and into images.source by default' '
 	project "source = docker-archive:$TRASH/x.tar" &&
 	sed -i "/source = oci:/d" proj/slipway.conf &&
 	test_expect_code 2 sw image pull 0123abcd >out 2>err &&
-	test_grep "give --to oci:DIR" err
+	test_grep "give --to oci:DIR" err &&
+	test_expect_code 2 sw image pull 0123abcd --to "$TRASH/plain" >out 2>err &&
+	test_grep "takes oci:DIR" err &&
+	test ! -e plain && test ! -e lain
+'
+
+test_expect_success 'relative paths in [images] are the working tree'"'"'s, from any folder in it' '
+	images r &&
+	git init -q proj &&
+	printf "[images]\n\tregistry = oci:../reg\n\timages = node\n\tsource = oci:../src/{image}:v1\n" >proj/slipway.conf &&
+	mkdir -p proj/deep/er &&
+	(cd proj && "$SLIPWAY" image push 0123abcd >../out 2>../err) &&
+	test "$(at indra_node:0123abcd 2>/dev/null || at node:0123abcd)" = "$N" &&
+	(cd proj/deep/er && "$SLIPWAY" image tags >../../../out 2>../../../err) &&
+	test_grep "^node (node): 0123abcd latest$" out &&
+	(cd proj/deep/er && "$SLIPWAY" image exists 0123abcd >/dev/null) &&
+	test ! -e proj/deep/er/reg && test ! -e proj/deep/reg
 '
 
 test_expect_success 'a multi-arch index and a broken source in the embedded registry' '
@@ -312,7 +328,7 @@ test_expect_success 'a version that already is an image tag: the release is refu
 	test_must_fail at indra_proxy:1.4.0 2>/dev/null
 '
 
-test_expect_success 'promotion fails after the push: the release says so; --continue finishes it once fixed' '
+test_expect_success 'staging'"'"'s images not all pushed: the release is refused before the push' '
 	stage s3 &&
 	python3 - "reg/indra_proxy/index.json" "$S" <<-\EOF &&
 	import json, sys
@@ -324,28 +340,20 @@ test_expect_success 'promotion fails after the push: the release says so; --cont
 	EOF
 	test_must_fail at "indra_proxy:$S" 2>/dev/null &&
 	remote_heads origin.git >heads &&
-	test_must_fail slipway -C work release 1.5.0 --yes >out 2>err &&
-	cat out err &&
-	test_grep "^released 1.5.0: " out &&
-	check_released origin.git 1.5.0 heads &&
-	test_grep "release 1.5.0 is pushed, but promoting its images failed" err &&
-	test_grep "indra_proxy.* has no tag .$S." err &&
-	test_grep "^hint: not done: indra_proxy:1.5.0$" err &&
-	test_grep "^hint: .*slipway release --continue" err &&
-	test_must_fail at indra_proxy:1.5.0 2>/dev/null &&
-	test -f work/.git/slipway/release-continue &&
-	test_must_fail slipway -C work release --continue >out 2>err &&
-	test_grep "promoting its images failed" err &&
-	slipway -C work image push "$S" proxy >out 2>err &&
-	slipway -C work release --continue >out 2>err &&
-	cat out err &&
-	test_grep "^promoted $S -> indra_proxy:1.5.0$" out &&
-	test "$(at indra_node:1.5.0)" = "$SN" &&
-	test "$(at indra_proxy:1.5.0)" = "$SP" &&
+	test_expect_code 1 slipway -C work release 1.5.0 --yes >out 2>err &&
+	test_grep "staging.s images are not all pushed: indra_proxy:$S is missing" err &&
+	test_grep "^hint: .*slipway image push $S" err &&
+	remote_heads origin.git >after &&
+	test_cmp heads after &&
+	test_must_fail at indra_node:1.5.0 2>/dev/null &&
 	test ! -e work/.git/slipway/release-continue &&
 	test_expect_code 1 slipway -C work release --continue >out 2>err &&
 	test_grep "no release waits to be finished here" err &&
-	test ! -s out
+	slipway -C work image push "$S" proxy >out 2>err &&
+	slipway -C work release 1.5.0 --yes >out 2>err &&
+	test_grep "^promoted $S -> indra_proxy:1.5.0$" out &&
+	test "$(at indra_node:1.5.0)" = "$SN" &&
+	test "$(at indra_proxy:1.5.0)" = "$SP"
 '
 
 test_expect_success 'promotion fails half way (one image promoted): the release says which is done' '
