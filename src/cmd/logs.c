@@ -46,7 +46,7 @@ print_run(const char *name, json_t *rec)
 
 /* The job's full log when this machine has it, else the record's tail. */
 static int
-print_job(json_t *rec, const char *pipeline, const char *job)
+print_job(json_t *rec, const char *pipeline, const char *job, const char *logdir)
 {
 	json_t *jobs = json_object_get(rec, "jobs"), *j = NULL;
 	const char *log, *tail;
@@ -54,13 +54,17 @@ print_job(json_t *rec, const char *pipeline, const char *job)
 	size_t i;
 
 	json_array_foreach(jobs, i, j)
-		if (!strcmp(json_string_value(json_object_get(j, "name")), job))
+		if (json_string_value(json_object_get(j, "name")) &&
+		    !strcmp(json_string_value(json_object_get(j, "name")), job))
 			break;
 	if (i == json_array_size(jobs))
 		return err_set(-E_NOTFOUND, "pipeline '%s' has no job '%s' in its last run",
 		    pipeline, job);
 	log = json_string_value(json_object_get(j, "log"));
 	tail = json_string_value(json_object_get(j, "tail"));
+	/* only this repository's own logs: a synced record names any path */
+	if (log && strncmp(log, logdir, strlen(logdir)))
+		log = NULL;
 	if (log && buf_read_file(&data, log) == 0) {
 		fwrite(data.ptr, 1, data.len, stdout);
 		buf_release(&data);
@@ -122,7 +126,11 @@ cmd_logs(int argc, char **argv)
 	} else if (optind + 1 == argc) {
 		print_run(argv[optind], rec);
 	} else {
-		rc = print_job(rec, argv[optind], argv[optind + 1]);
+		struct buf logdir = BUF_INIT;
+
+		buf_printf(&logdir, "%sslipway/logs/", repo.gitdir);
+		rc = print_job(rec, argv[optind], argv[optind + 1], logdir.ptr);
+		buf_release(&logdir);
 	}
 out:
 	json_decref(runs);

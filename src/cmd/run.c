@@ -219,8 +219,11 @@ print_summary(const struct plan *p, const char *logdir, int board)
 		while (end > t && lines <= 20)
 			if (*--end == '\n' && end + 1 != t + j->tail.len)
 				lines++;
-		printf("\n%s (last lines of %s):\n%.*s", j->name, j->log,
-		    (int)(t + j->tail.len - end), end);
+		if (end > t || *end == '\n')
+			end++;	/* after the newline that ends the line before */
+		printf("\n%s (last lines of %s):\n%.*s%s", j->name, j->log,
+		    (int)(t + j->tail.len - end), end,
+		    j->tail.len && t[j->tail.len - 1] != '\n' ? "\n" : "");
 	}
 	printf("logs: %s\n", logdir);
 	buf_release(&b);
@@ -256,8 +259,9 @@ run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 	if (v.board)
 		draw_board(p, &v);
 	failed = print_summary(p, ro->logdir, v.board);
-	wrc = plan_record(r, p, ro->run_id);
-	if (wrc == 0)
+	/* a run that could not start records nothing (a cancelled one does) */
+	wrc = rc < 0 && rc != -E_INTERRUPTED ? 0 : plan_record(r, p, ro->run_id);
+	if (wrc == 0 && (rc == 0 || rc == -E_INTERRUPTED))
 		printf("recorded; 'slipway sync' shares the results\n");
 	for (i = 0; i < p->njobs; i++)
 		buf_release(&v.partial[i]);

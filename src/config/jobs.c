@@ -107,6 +107,11 @@ check_inputs(const char *v, struct buf *why)
 	while (*p) {
 		size_t n = strcspn(p, " \t");
 
+		if (memchr(p, '*', n) || memchr(p, '?', n) || memchr(p, '[', n)) {
+			buf_printf(why, "'%.*s': inputs are paths (a file or a folder), not patterns",
+			    (int)n, p);
+			return -1;
+		}
 		if (*p == '/' || (n >= 2 && !strncmp(p, "..", 2) && (n == 2 || p[2] == '/')) ||
 		    memmem(p, n, "/../", 4) || (n >= 3 && !strncmp(p + n - 3, "/..", 3))) {
 			buf_printf(why, "'%.*s' is not a path inside the repository", (int)n, p);

@@ -17,7 +17,7 @@
 #define TICK_MS 200
 #define GRACE_MS 2000	/* between SIGTERM and SIGKILL */
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static volatile sig_atomic_t stop_sig;
 
 static void
@@ -350,7 +350,7 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
     const struct run_events *ev)
 {
 	struct exec x = { r, p, o, ev };
-	struct sigaction sa, saved[ARRAY_SIZE(stop_signals)], saved_chld;
+	struct sigaction sa, saved[ARRAY_SIZE(stop_signals)], saved_chld, saved_pipe;
 	sigset_t block, orig, mask;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t i, max = o->jobs ? o->jobs : cores > 0 ? (size_t)cores : 1;
@@ -364,9 +364,14 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	stop_sig = 0;
 	sa.sa_handler = on_stop;
 	for (i = 0; i < ARRAY_SIZE(stop_signals); i++) {
-		sigaction(stop_signals[i], &sa, &saved[i]);
+		sigaction(stop_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler == SIG_IGN)
+			continue;	/* nohup: an ignored signal stays ignored */
+		sigaction(stop_signals[i], &sa, NULL);
 		sigaddset(&block, stop_signals[i]);
 	}
+	sa.sa_handler = SIG_IGN;	/* a closed stdout must not kill us with jobs running */
+	sigaction(SIGPIPE, &sa, &saved_pipe);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, &saved_chld);
 	sigaddset(&block, SIGCHLD);
@@ -385,6 +390,7 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	for (i = 0; i < ARRAY_SIZE(stop_signals); i++)
 		sigaction(stop_signals[i], &saved[i], NULL);
 	sigaction(SIGCHLD, &saved_chld, NULL);
+	sigaction(SIGPIPE, &saved_pipe, NULL);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	if (stop_sig)
 		return err_set(-E_INTERRUPTED, "the run was cancelled (%s)", strsignal(stop_sig));
@@ -402,7 +408,8 @@ pipeline_status(const struct plan *p, const char *name)
 
 		if (!job_in_pipeline(j, name))
 			continue;
-		fail |= j->state == JOB_FAIL || j->blocked;
+		fail |= j->state == JOB_FAIL || j->blocked || j->state == JOB_PENDING ||
+		    j->state == JOB_RUNNING;	/* never ran: not a pass */
 		timeout |= j->state == JOB_TIMEOUT;
 		cancelled |= j->state == JOB_CANCELLED;
 	}

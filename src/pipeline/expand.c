@@ -190,37 +190,40 @@ cache_key(struct repo *r, struct plan *p, struct job *j)
 	struct buf text = BUF_INIT;
 	git_oid key;
 	size_t i;
-	int rc = 0;
+	int rc = 0, missing = 0;
 
 	if (git_tree_lookup(&tree, r->git, &p->tree) < 0)
 		return repo_error(-E_GENERIC, "reading the tree of %s", repo_short(&p->commit));
-	buf_printf(&text, "slipway job cache 1\njob %s\ntarget %s\n", j->def,
-	    j->target ? j->target : "");
+	/* every field length-prefixed: values may hold newlines */
+	buf_printf(&text, "slipway job cache 2\njob %zu:%s\ntarget %zu:%s\n", strlen(j->def),
+	    j->def, j->target ? strlen(j->target) : 0, j->target ? j->target : "");
 	for (i = 0; i < j->run.nr; i++)
-		buf_printf(&text, "run %s\n", j->run.v[i]);
+		buf_printf(&text, "run %zu:%s\n", strlen(j->run.v[i]), j->run.v[i]);
 	for (i = 0; i < j->env.nr; i++)
-		buf_printf(&text, "env %s\n", j->env.v[i]);
+		buf_printf(&text, "env %zu:%s\n", strlen(j->env.v[i]), j->env.v[i]);
 	for (i = 0; i < j->pass_env.nr; i++)
-		buf_printf(&text, "pass-env %s\n", j->pass_env.v[i]);
+		buf_printf(&text, "pass-env %zu:%s\n", strlen(j->pass_env.v[i]), j->pass_env.v[i]);
 	for (i = 0; i < j->inputs.nr; i++) {
 		git_tree_entry *e = NULL;
 		struct buf clean = BUF_INIT;
 
 		clean_path(j->inputs.v[i], &clean);
-		if (!clean.len)		/* "." : the whole tree */
-			buf_printf(&text, "input . %s\n", git_oid_tostr_s(&p->tree));
-		else if (git_tree_entry_bypath(&e, tree, clean.ptr) == 0)
-			buf_printf(&text, "input %s %s\n", clean.ptr,
+		if (!clean.len) {	/* "." : the whole tree */
+			buf_printf(&text, "input 1:. %s\n", git_oid_tostr_s(&p->tree));
+		} else if (git_tree_entry_bypath(&e, tree, clean.ptr) == 0) {
+			buf_printf(&text, "input %zu:%s %s\n", clean.len, clean.ptr,
 			    git_oid_tostr_s(git_tree_entry_id(e)));
-		else {
-			buf_printf(&text, "input %s -\n", clean.ptr);
-			strvec_pushf(&p->notes, "job '%s': its input '%s' is not in %s", j->name,
-			    j->inputs.v[i], repo_short(&p->commit));
+		} else {	/* nothing to key it by: the job runs, uncached */
+			strvec_pushf(&p->notes, "job '%s': its input '%s' is not in %s, so it is "
+			    "not cached", j->name, j->inputs.v[i], repo_short(&p->commit));
+			missing = 1;
 		}
 		git_tree_entry_free(e);
 		buf_release(&clean);
 	}
-	if (git_odb_hash(&key, text.ptr, text.len, GIT_OBJECT_BLOB) < 0)
+	if (missing)
+		j->key[0] = '\0';
+	else if (git_odb_hash(&key, text.ptr, text.len, GIT_OBJECT_BLOB) < 0)
 		rc = repo_error(-E_GENERIC, "hashing the cache key of '%s'", j->name);
 	else
 		git_oid_tostr(j->key, sizeof(j->key), &key);
@@ -252,7 +255,7 @@ plan_lookup(struct repo *r, struct plan *p, int force)
 			continue;
 		if ((rc = cache_key(r, p, j)) < 0)
 			return rc;
-		if (force)
+		if (force || !j->key[0])
 			continue;
 		rc = records_walk(r, "jobcache", j->key, cache_commit, &j->cached_by);
 		if (rc == -E_NOTFOUND) {

@@ -88,7 +88,9 @@ checkout(struct exec *x, struct job *j)
 		rc = err_set(-E_GENERIC, "cannot check out %s for job '%s': %s",
 		    repo_short(&x->plan->commit), j->name, cmd.err.ptr);
 	}
-	j->dir = buf_detach(&dir, NULL);
+	if (rc == 0)	/* only a checkout that exists is removed later */
+		j->dir = buf_detach(&dir, NULL);
+	buf_release(&dir);
 	run_release(&cmd);
 	return rc;
 }

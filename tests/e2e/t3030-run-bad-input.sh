@@ -288,4 +288,27 @@ test_expect_success 'a slipway.conf with no job and no pipeline' '
 	test_grep "^hint: define jobs with" ../err
 '
 
+test_expect_success 'a run that cannot start records nothing and opens no gate' '
+	cd repo && git checkout -q feature/x && good_conf &&
+	rm -rf .git/slipway && mkdir -p .git/slipway && touch .git/slipway/work &&
+	test_must_fail slipway run >../out 2>../err &&
+	test_grep "cannot create" ../err &&
+	test -z "$(git for-each-ref refs/slipway/pipeline/)" &&
+	test_must_fail grep "^recorded" ../out &&
+	slipway gate feature/x >../gate 2>&1; test_grep "^  ci      no" ../gate &&
+	rm -rf .git/slipway
+'
+
+test_expect_success 'inputs are paths, not patterns' '
+	cd repo &&
+	bad <<-\EOF &&
+	[pipeline "ci"]
+		on = feature
+	[job "a"]
+		inputs = src/*.c
+		run = true
+	EOF
+	test_grep "inputs are paths" ../err
+'
+
 test_done
