@@ -372,7 +372,13 @@ run_start(struct run *r, struct run_child *c)
 		goto out;
 	close_fd(&p.err[0]);
 	close_fd(&p.err[1]);
-	if ((p.err[1] = fcntl(p.out[1], F_DUPFD_CLOEXEC, 0)) < 0 || (pid = fork()) < 0) {
+	if (r->out_fd >= 0) {	/* the caller's pipe: one for all a job's lines */
+		close_fd(&p.out[0]);
+		close_fd(&p.out[1]);
+		p.out[1] = fcntl(r->out_fd, F_DUPFD_CLOEXEC, 0);
+	}
+	if (p.out[1] < 0 || (p.err[1] = fcntl(p.out[1], F_DUPFD_CLOEXEC, 0)) < 0 ||
+	    (pid = fork()) < 0) {
 		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
 		goto out;
 	}
@@ -390,7 +396,8 @@ run_start(struct run *r, struct run_child *c)
 		    r->argv.v[0], strerror(e));
 		goto out;
 	}
-	fcntl(p.out[0], F_SETFL, fcntl(p.out[0], F_GETFL) | O_NONBLOCK);
+	if (p.out[0] >= 0)
+		fcntl(p.out[0], F_SETFL, fcntl(p.out[0], F_GETFL) | O_NONBLOCK);
 	c->pid = pid;
 	c->fd = p.out[0];
 	p.out[0] = -1;

@@ -38,10 +38,11 @@ struct run {
 	struct buf err;
 	unsigned timeout_ms;	/* 0: none; own process group only */
 	int foreground;		/* 1: share our process group and terminal */
+	int out_fd;		/* run_start: stdout and stderr go here, not to a new pipe (-1) */
 	int status;		/* exit status, or 128+signal */
 };
 
-#define RUN_INIT { .argv = STRVEC_INIT, .env = STRVEC_INIT, .out = BUF_INIT, \
+#define RUN_INIT { .argv = STRVEC_INIT, .env = STRVEC_INIT, .out = BUF_INIT, .out_fd = -1, \
 	.err = BUF_INIT, .status = -1 }
 
 /*
@@ -65,7 +66,8 @@ struct run_child {
 };
 
 /* Starts r (in, capture_*, foreground and timeout_ms are not used). 0, or
- * -E_NOTFOUND when the program does not exist, -E_IO. */
+ * -E_NOTFOUND when the program does not exist, -E_IO. With r->out_fd set,
+ * the child writes there and c->fd is -1 (the caller reads that pipe). */
 int run_start(struct run *r, struct run_child *c);
 /* Reads some output: > 0 bytes, 0 at its end (fd closed), -1 when nothing
  * is there yet. */

@@ -59,7 +59,7 @@ drain(struct exec *x, struct job *j)
 	char tmp[65536];
 	ssize_t n;
 
-	while ((n = run_read(&j->proc->child, tmp, sizeof(tmp))) > 0) {
+	while ((n = run_read(&j->proc->out, tmp, sizeof(tmp))) > 0) {
 		job_output(j, tmp, (size_t)n);
 		if (x->ev && x->ev->output)
 			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
@@ -227,8 +227,8 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 	for (i = 0; i < p->njobs; i++) {
 		struct jrun *jr = p->jobs[i].proc;
 
-		if (p->jobs[i].state == JOB_RUNNING && jr && jr->child.fd >= 0) {
-			fds[n] = (struct pollfd){ jr->child.fd, POLLIN, 0 };
+		if (p->jobs[i].state == JOB_RUNNING && jr && jr->out.fd >= 0) {
+			fds[n] = (struct pollfd){ jr->out.fd, POLLIN, 0 };
 			who[n++] = &p->jobs[i];
 		}
 	}
@@ -238,7 +238,7 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 
 			if (!fds[i].revents)
 				continue;
-			got = run_read(&who[i]->proc->child, tmp, sizeof(tmp));
+			got = run_read(&who[i]->proc->out, tmp, sizeof(tmp));
 			if (got > 0) {
 				job_output(who[i], tmp, (size_t)got);
 				if (x->ev && x->ev->output)

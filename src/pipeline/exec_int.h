@@ -10,6 +10,9 @@
 /* One running job's process state (struct job's run). */
 struct jrun {
 	struct run_child child;	/* the line running now */
+	struct run_child out;	/* the job's output pipe (fd only): every line writes to
+				 * it, so a line's background processes keep writing */
+	int out_w;		/* its write end, handed to each line */
 	size_t line;		/* its index in job->run */
 	pid_t *groups;		/* every line's process group */
 	size_t ngroups;

@@ -102,9 +102,17 @@ job_start(struct exec *x, struct job *j)
 	struct buf log = BUF_INIT;
 	int rc;
 
+	int pfd[2];
+
 	j->proc = jr;
 	jr->log_fd = -1;
 	jr->child.pid = jr->child.fd = -1;
+	jr->out.pid = jr->out.fd = jr->out_w = -1;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return err_set(-E_IO, "cannot make a pipe for job '%s': %s", j->name, strerror(errno));
+	fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	jr->out.fd = pfd[0];
+	jr->out_w = pfd[1];
 	j->start_ms = monotonic_ms();
 	j->state = JOB_RUNNING;
 	buf_printf(&log, "%s/", x->opts->logdir);
@@ -127,6 +135,7 @@ job_next_line(struct exec *x, struct job *j)
 	int rc;
 
 	strvec_pushl(&cmd.argv, "/bin/sh", "-e", "-c", j->run.v[jr->line], NULL);
+	cmd.out_fd = jr->out_w;
 	cmd.env_clear = 1;
 	job_env(x, j, &cmd.env);
 	cmd.dir = j->dir;
@@ -267,6 +276,9 @@ job_close(struct job *j)
 	if (!jr)
 		return;
 	run_child_close(&jr->child);
+	run_child_close(&jr->out);
+	if (jr->out_w >= 0)
+		close(jr->out_w);
 	if (jr->log_fd >= 0)
 		close(jr->log_fd);
 	free(jr->groups);

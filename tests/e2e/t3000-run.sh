@@ -530,4 +530,21 @@ test_expect_success 'a pipeline whose job was skipped for a failed need of anoth
 	test_grep "^  ci  *no " ../gate
 '
 
+test_expect_success 'a background process of one run line keeps writing to the log through the next' '
+	git init -q bgrepo && (
+		cd bgrepo &&
+		cat >slipway.conf <<-\EOF &&
+		[job "srv"]
+			run = "(i=0; while [ $i -lt 6 ]; do echo bg$i; i=$((i+1)); sleep .1; done) &"
+			run = "sleep 1; echo after"
+		[pipeline "bg"]
+			on = feature
+		EOF
+		git add slipway.conf && test_commit bg &&
+		slipway run bg --plain >../out 2>&1
+	) &&
+	for i in 0 1 2 3 4 5; do test_grep "^srv | bg$i$" out || return 1; done &&
+	test_grep "^srv | after$" out
+'
+
 test_done
