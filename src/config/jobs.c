@@ -126,11 +126,9 @@ check_inputs(const char *v, struct buf *why)
 static int
 check_if(const char *v, struct buf *why)
 {
-	if (!strcmp(v, "success") || !strcmp(v, "failure") || !strcmp(v, "always"))
-		return 0;
-	quoted(why, v);
-	buf_puts(why, " is not one of success, failure, always");
-	return -1;
+	static const char *const ok[] = { "success", "failure", "always", NULL };
+
+	return schema_one_of(v, ok, why);
 }
 
 static int

@@ -344,10 +344,23 @@ check_bool(const char *v, struct buf *why)
 static int
 check_review_first(const char *v, struct buf *why)
 {
-	if (!strcmp(v, "off") || !strcmp(v, "warn") || !strcmp(v, "block"))
-		return 0;
+	static const char *const ok[] = { "off", "warn", "block", NULL };
+
+	return schema_one_of(v, ok, why);
+}
+
+int
+schema_one_of(const char *v, const char *const *allowed, struct buf *why)
+{
+	size_t i;
+
+	for (i = 0; allowed[i]; i++)
+		if (!strcmp(v, allowed[i]))
+			return 0;
 	quoted(why, v);
-	buf_puts(why, " is not one of off, warn, block");
+	buf_puts(why, " is not one of ");
+	for (i = 0; allowed[i]; i++)
+		buf_printf(why, "%s%s", i ? ", " : "", allowed[i]);
 	return -1;
 }
 

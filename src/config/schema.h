@@ -39,6 +39,10 @@ struct config_section {
 	const struct config_key *keys;	/* ends with a NULL name */
 };
 
+/* A check for a value that must be one of allowed (NULL-terminated):
+ * "'x' is not one of a, b, c" otherwise. */
+int schema_one_of(const char *v, const char *const *allowed, struct buf *why);
+
 /* The keys of [job "NAME"], [pipeline "NAME"] and [run] (jobs.c). */
 extern const struct config_key schema_job_keys[], schema_pipeline_keys[], schema_run_keys[];
 /* The keys of [images] (images.c). */

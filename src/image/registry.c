@@ -285,13 +285,22 @@ reg_blob_open(struct store *s, const char *repo, const struct desc *d, struct bl
 	struct http_resp rs = HTTP_RESP_INIT;
 	struct buf u = BUF_INIT;
 	unsigned char md[EVP_MAX_MD_SIZE];
-	char got[DIGEST_MAX], tmp[] = "/tmp/slipway-blob.XXXXXX";
+	char got[DIGEST_MAX], six[7];
+	const char *dir = getenv("TMPDIR");
+	struct buf tmp = BUF_INIT;
 	unsigned int n, i;
 	int rc;
 
-	if ((r->fd = mkstemp(tmp)) < 0)
-		return err_set(-E_IO, "cannot create a temporary file: %s", strerror(errno));
-	r->tmp = xstrdup(tmp);
+	memset(six, 'X', 6);	/* mkstemp's template */
+	six[6] = '\0';
+	buf_printf(&tmp, "%s/slipway-blob.%s", dir && *dir ? dir : "/tmp", six);
+	if ((r->fd = mkstemp(tmp.ptr)) < 0) {
+		rc = err_set(-E_IO, "cannot create a temporary file in '%s': %s",
+		    dir && *dir ? dir : "/tmp", strerror(errno));
+		buf_release(&tmp);
+		return rc;
+	}
+	r->tmp = buf_detach(&tmp, NULL);
 	url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
 	rq.method = "GET";
 	rq.url = u.ptr;
