@@ -13,6 +13,8 @@
 #                (bench/records-run.sh, which also runs alone)
 #   BENCH_IMAGES set to 0 to skip the image benchmark that comes last
 #                (bench/images-run.sh, which also runs alone; BENCH_IMAGES_RUNS)
+#   BENCH_RUNNER set to 0 to skip the slipway run benchmark that follows it
+#                (bench/run-jobs.sh, which also runs alone; BENCH_RUNNER_RUNS)
 #
 # For each size: one fixture (bench/fixture.sh), then BENCH_RUNS rounds. Each
 # round copies the fixture's origin.git and clone afresh for every
@@ -316,4 +318,10 @@ fi
 # alone: sh bench/images-run.sh
 if [ "${BENCH_IMAGES:-1}" != 0 ]; then
 	SLIPWAY="$SLIPWAY" BENCH_DIR="$BENCH_DIR" BENCH_REGEN="$BENCH_REGEN" sh "$here/images-run.sh"
+fi
+
+# Then slipway run: 200 jobs against make -j, checkouts, cached re-runs
+# (issue 4), appended too; alone: sh bench/run-jobs.sh
+if [ "${BENCH_RUNNER:-1}" != 0 ]; then
+	SLIPWAY="$SLIPWAY" BENCH_DIR="$BENCH_DIR" sh "$here/run-jobs.sh"
 fi
