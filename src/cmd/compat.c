@@ -37,22 +37,6 @@ pick_commit(struct repo *r, const struct project *p, const char *remote, const c
 	return rc;
 }
 
-/* The major release after version, as text (owned). */
-static char *
-next_major(const char *version)
-{
-	struct semver v = SEMVER_INIT, next = SEMVER_INIT;
-	struct buf b = BUF_INIT;
-
-	if (semver_parse(&v, version) == 0) {
-		semver_bump(&v, SEMVER_MAJOR, &next);
-		semver_format(&next, &b);
-	}
-	semver_release(&v);
-	semver_release(&next);
-	return buf_detach(&b, NULL);
-}
-
 /* Prints the report; returns -E_REFUSED when every next release would be
  * refused until the compat version is raised. */
 static int
@@ -94,7 +78,7 @@ print_report(const struct compat_report *rep, const struct config *cfg)
 		    rep->compat.version, rep->last);
 		return 0;
 	case COMPAT_NEEDS_MAJOR:
-		major = next_major(rep->last);
+		major = compat_next_major(rep->last);
 		printf("next release    must be a major one (%s or later): compat.auto = major "
 		    "then raises the compat version\n", major);
 		free(major);

@@ -22,7 +22,6 @@ static const char usage[] =
 struct view {
 	int board;		/* a live board on a terminal, else plain lines */
 	int drawn;		/* board lines on screen */
-	long long start;
 	struct buf *partial;	/* per job: output not yet ended by a newline */
 };
 
@@ -234,7 +233,7 @@ print_summary(const struct plan *p, const char *logdir, int board)
 static int
 run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 {
-	struct view v = { 0, 0, 0, NULL };
+	struct view v = { 0, 0, NULL };
 	struct run_events ev = { on_started, on_output, on_ended, on_tick, &v };
 	size_t i;
 	int rc, failed, wrc;
@@ -242,7 +241,6 @@ run_plan(struct repo *r, struct plan *p, struct run_opts *ro, int plain)
 	v.board = !plain && isatty(STDOUT_FILENO) && getenv("TERM") &&
 	    strcmp(getenv("TERM"), "dumb");
 	v.partial = xcalloc(p->njobs ? p->njobs : 1, sizeof(*v.partial));
-	v.start = monotonic_ms();
 	for (i = 0; i < p->npipelines; i++)
 		if (p->pipelines[i].reused)
 			printf("%s: not run, already passed: %s\n", p->pipelines[i].name,
@@ -355,10 +353,8 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = plan_make(&repo, &po, &p)) == 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
 		print_notes(&p.notes, 0);
-		print_plan(&p, ro.jobs ? ro.jobs : cores > 0 ? (size_t)cores : 1);
+		print_plan(&p, ro.jobs ? ro.jobs : run_default_jobs());
 	}
 out:
 	plan_release(&p);

@@ -456,3 +456,18 @@ compat_report_release(struct compat_report *rep)
 	compat_breaks_release(&rep->breaks);
 	rep->version = rep->last = rep->last_tag = NULL;
 }
+
+char *
+compat_next_major(const char *version)
+{
+	struct semver v = SEMVER_INIT, next = SEMVER_INIT;
+	struct buf b = BUF_INIT;
+
+	if (semver_parse(&v, version) == 0) {
+		semver_bump(&v, SEMVER_MAJOR, &next);
+		semver_format(&next, &b);
+	}
+	semver_release(&v);
+	semver_release(&next);
+	return buf_detach(&b, NULL);
+}

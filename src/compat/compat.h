@@ -34,6 +34,9 @@ int compat_read(struct repo *r, const struct config *cfg, const git_oid *commit,
     struct compat *out);
 void compat_release(struct compat *c);
 
+/* (a+1).0.0 of version a.b.c, or "" when version is not SemVer. Caller frees. */
+char *compat_next_major(const char *version);
+
 /* Appends a.0.0 of version (SemVer text) to out, or version itself when it
  * is a pre-release of a.0.0. -E_INVALID when version is not SemVer. */
 int compat_auto_major(const char *version, struct buf *out);

@@ -13,9 +13,8 @@
 
 #define CHUNK (64 * 1024)
 
-/* Writes "sha256:<hex>" of a finished hash into out. */
-static void
-format_digest(const unsigned char *md, unsigned int n, char out[DIGEST_MAX])
+void
+digest_format(const unsigned char *md, unsigned int n, char out[DIGEST_MAX])
 {
 	static const char hex[] = "0123456789abcdef";
 	char *p = out + 7;
@@ -38,7 +37,7 @@ digest_bytes(const void *bytes, size_t len, char out[DIGEST_MAX])
 
 	if (!EVP_Digest(bytes, len, md, &n, EVP_sha256(), NULL))
 		die_oom();
-	format_digest(md, n, out);
+	digest_format(md, n, out);
 }
 
 int
@@ -108,7 +107,7 @@ digest_region_copy(const struct blob_region *r, int fd, char out[DIGEST_MAX])
 	if (!rc) {
 		if (!EVP_DigestFinal_ex(ctx, md, &n))
 			die_oom();
-		format_digest(md, n, out);
+		digest_format(md, n, out);
 	}
 	free(chunk);
 	EVP_MD_CTX_free(ctx);

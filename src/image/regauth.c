@@ -41,6 +41,18 @@ base64(const char *in, size_t len, struct buf *out)
 }
 
 /* Keeps value as the Authorization for repo (NULL: Basic, for all). */
+/* "Basic <base64 user:pass>" into out. */
+static void
+basic_value(const struct reg *g, struct buf *out)
+{
+	struct buf cred = BUF_INIT;
+
+	buf_printf(&cred, "%s:%s", g->user, g->pass ? g->pass : "");
+	buf_puts(out, "Basic ");
+	base64(cred.ptr, cred.len, out);
+	buf_release(&cred);
+}
+
 static void
 set_auth(struct reg *g, const char *value, const char *repo)
 {
@@ -71,7 +83,7 @@ static int
 fetch_token(struct reg *g, const char *repo, const char *challenge)
 {
 	struct buf realm = BUF_INIT, service = BUF_INIT, scope = BUF_INIT, u = BUF_INIT;
-	struct buf body = BUF_INIT, cred = BUF_INIT, auth = BUF_INIT;
+	struct buf body = BUF_INIT, auth = BUF_INIT;
 	struct http_req rq = HTTP_REQ_INIT;
 	struct http_resp rs = HTTP_RESP_INIT;
 	json_t *j = NULL;
@@ -110,9 +122,8 @@ fetch_token(struct reg *g, const char *repo, const char *challenge)
 	rq.url = u.ptr;
 	rq.out = &body;
 	if (g->user) {
-		buf_printf(&cred, "%s:%s", g->user, g->pass ? g->pass : "");
-		base64(cred.ptr, cred.len, &auth);
-		strvec_pushf(&rq.headers, "Authorization: Basic %s", auth.ptr);
+		basic_value(g, &auth);
+		strvec_pushf(&rq.headers, "Authorization: %s", auth.ptr);
 	}
 	g->stats.requests++;
 	if ((rc = http_do(&g->http, &rq, &rs)) < 0)
@@ -146,7 +157,6 @@ out:
 	buf_release(&scope);
 	buf_release(&u);
 	buf_release(&body);
-	buf_release(&cred);
 	buf_release(&auth);
 	return rc;
 }
@@ -154,7 +164,7 @@ out:
 int
 reg_answer_challenge(struct reg *g, const char *repo, const struct http_resp *rs)
 {
-	struct buf ch = BUF_INIT, cred = BUF_INIT, v = BUF_INIT;
+	struct buf ch = BUF_INIT, v = BUF_INIT;
 	int rc = 0;
 
 	if (http_header(rs, "WWW-Authenticate", &ch) < 0)
@@ -164,15 +174,12 @@ reg_answer_challenge(struct reg *g, const char *repo, const struct http_resp *rs
 	} else if (!strncasecmp(ch.ptr, "Basic", 5) && g->user) {
 		if (g->basic)
 			goto out;	/* sent already, and refused: wrong credentials */
-		buf_printf(&cred, "%s:%s", g->user, g->pass ? g->pass : "");
-		buf_puts(&v, "Basic ");
-		base64(cred.ptr, cred.len, &v);
+		basic_value(g, &v);
 		set_auth(g, v.ptr, NULL);
 		rc = 1;
 	}
 out:
 	buf_release(&ch);
-	buf_release(&cred);
 	buf_release(&v);
 	return rc;
 }

@@ -19,8 +19,9 @@ location(struct reg *g, const struct http_resp *rs, struct buf *out)
 		return err_set(-E_REMOTE, "%s: an upload answer without a Location", g->host);
 	}
 	if (loc.ptr[0] == '/')
-		buf_printf(out, "%s://%s", g->insecure ? "http" : "https", g->host);
-	buf_puts(out, loc.ptr);
+		reg_url(g, out, "%s", loc.ptr);
+	else
+		buf_puts(out, loc.ptr);
 	buf_release(&loc);
 	return 0;
 }
@@ -35,8 +36,7 @@ start_upload(struct reg *g, const char *repo, const char *mount, const char *fro
 	struct buf u = BUF_INIT, body = BUF_INIT;
 	int rc;
 
-	buf_printf(&u, "%s://%s/v2/%s/blobs/uploads/", g->insecure ? "http" : "https", g->host,
-	    repo);
+	reg_url(g, &u, "/v2/%s/blobs/uploads/", repo);
 	if (mount)
 		buf_printf(&u, "?mount=%s&from=%s", mount, from);
 	rq.method = "POST";
@@ -102,7 +102,7 @@ reg_blob_put(struct store *s, const char *repo, const struct desc *d, struct blo
 	struct reg *g = s->impl;
 	struct buf next = BUF_INIT;
 	long long off = 0, chunk = g->chunk;
-	long status = 0;
+	long status = 0;	/* 202: a session */
 	int rc;
 
 	if ((rc = start_upload(g, repo, NULL, NULL, &next, &status)) < 0)
@@ -160,8 +160,7 @@ reg_tags(struct store *s, const char *repo, struct strvec *out)
 	char *prev = NULL;
 	int rc = 0;
 
-	buf_printf(&u, "%s://%s/v2/%s/tags/list?n=1000", g->insecure ? "http" : "https", g->host,
-	    repo);
+	reg_url(g, &u, "/v2/%s/tags/list?n=1000", repo);
 	while (rc == 0 && u.len) {
 		rq.method = "GET";
 		rq.url = u.ptr;
@@ -189,9 +188,12 @@ reg_tags(struct store *s, const char *repo, struct strvec *out)
 		buf_reset(&u);
 		if (http_header(&rs, "Link", &link) == 0 && link.ptr[0] == '<' &&
 		    strstr(link.ptr, "rel=\"next\"")) {
+			size_t n = strcspn(link.ptr + 1, ">");
+
 			if (link.ptr[1] == '/')
-				buf_printf(&u, "%s://%s", g->insecure ? "http" : "https", g->host);
-			buf_add(&u, link.ptr + 1, strcspn(link.ptr + 1, ">"));
+				reg_url(g, &u, "%.*s", (int)n, link.ptr + 1);
+			else
+				buf_add(&u, link.ptr + 1, n);
 			if (!strcmp(u.ptr, prev))
 				buf_reset(&u);	/* a next page that is this page: stop */
 		}

@@ -16,12 +16,8 @@
 #define ACCEPT "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST ", " \
 	MT_DOCKER_LIST
 
-static void
-url(const struct reg *g, struct buf *out, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-url(const struct reg *g, struct buf *out, const char *fmt, ...)
+void
+reg_url(const struct reg *g, struct buf *out, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -116,7 +112,7 @@ reg_send(struct reg *g, const char *repo, struct http_req *rq, struct http_resp 
 }
 
 /* The media type of a manifest: Content-Type, else its mediaType field. */
-static int
+static void
 manifest_type(const struct http_resp *rs, const struct buf *bytes, struct desc *d)
 {
 	struct buf ct = BUF_INIT;
@@ -136,7 +132,6 @@ manifest_type(const struct http_resp *rs, const struct buf *bytes, struct desc *
 		snprintf(d->media_type, sizeof(d->media_type), "%s", mt ? mt : "");
 		json_decref(j);
 	}
-	return 0;
 }
 
 static int
@@ -149,7 +144,7 @@ reg_manifest_get(struct store *s, const char *repo, const char *ref, struct buf 
 	struct buf u = BUF_INIT, hd = BUF_INIT;
 	int rc;
 
-	url(g, &u, "/v2/%s/manifests/%s", repo, ref);
+	reg_url(g, &u, "/v2/%s/manifests/%s", repo, ref);
 	rq.method = "GET";
 	rq.url = u.ptr;
 	rq.out = bytes;
@@ -195,7 +190,7 @@ reg_manifest_head(struct store *s, const char *repo, const char *ref, struct des
 	struct buf u = BUF_INIT, v = BUF_INIT, bytes = BUF_INIT;
 	int rc;
 
-	url(g, &u, "/v2/%s/manifests/%s", repo, ref);
+	reg_url(g, &u, "/v2/%s/manifests/%s", repo, ref);
 	rq.method = "HEAD";
 	rq.url = u.ptr;
 	strvec_push(&rq.headers, ACCEPT);
@@ -232,7 +227,7 @@ reg_manifest_put(struct store *s, const char *repo, const char *ref, const char 
 	struct buf u = BUF_INIT, v = BUF_INIT, body = BUF_INIT;
 	int rc;
 
-	url(g, &u, "/v2/%s/manifests/%s", repo, ref);
+	reg_url(g, &u, "/v2/%s/manifests/%s", repo, ref);
 	rq.method = "PUT";
 	rq.url = u.ptr;
 	rq.body = bytes;
@@ -264,7 +259,7 @@ reg_blob_exists(struct store *s, const char *repo, const struct desc *d)
 	struct buf u = BUF_INIT;
 	int rc;
 
-	url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
+	reg_url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
 	rq.method = "HEAD";
 	rq.url = u.ptr;
 	if ((rc = reg_send(g, repo, &rq, &rs)) == 0)	/* 307: it is there, on other storage */
@@ -288,7 +283,7 @@ reg_blob_open(struct store *s, const char *repo, const struct desc *d, struct bl
 	char got[DIGEST_MAX], six[7];
 	const char *dir = getenv("TMPDIR");
 	struct buf tmp = BUF_INIT;
-	unsigned int n, i;
+	unsigned int n;
 	int rc;
 
 	memset(six, 'X', 6);	/* mkstemp's template */
@@ -301,7 +296,7 @@ reg_blob_open(struct store *s, const char *repo, const struct desc *d, struct bl
 		return rc;
 	}
 	r->tmp = buf_detach(&tmp, NULL);
-	url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
+	reg_url(g, &u, "/v2/%s/blobs/%s", repo, d->digest);
 	rq.method = "GET";
 	rq.url = u.ptr;
 	rq.out_fd = r->fd;
@@ -316,9 +311,7 @@ reg_blob_open(struct store *s, const char *repo, const struct desc *d, struct bl
 		goto out;
 	}
 	EVP_DigestFinal_ex(rq.hash, md, &n);
-	strcpy(got, "sha256:");
-	for (i = 0; i < n; i++)
-		sprintf(got + 7 + 2 * i, "%02x", md[i]);
+	digest_format(md, n, got);
 	if (strcmp(got, d->digest))
 		rc = err_set(-E_REMOTE, "%s/%s: blob %s arrived as %s: the bytes do not match",
 		    g->host, repo, d->digest, got);

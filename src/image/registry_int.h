@@ -17,6 +17,10 @@ struct reg {
 	struct registry_stats stats;
 };
 
+/* out = "scheme://host" of the registry, then fmt. */
+void reg_url(const struct reg *g, struct buf *out, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Sends rq, answering one authentication challenge. 0 with rs. */
 int reg_send(struct reg *g, const char *repo, struct http_req *rq, struct http_resp *rs);
 /* An unexpected answer as an error (401, 403, 429 explained). */

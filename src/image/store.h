@@ -108,6 +108,8 @@ int archive_store_open(struct store *s, const char *file);
 
 /* sha256 of bytes as "sha256:<hex>". */
 void digest_bytes(const void *bytes, size_t len, char out[DIGEST_MAX]);
+/* "sha256:<hex>" of a finished sha256 (md, n bytes) into out. */
+void digest_format(const unsigned char *md, unsigned int n, char out[DIGEST_MAX]);
 /* Whether s is "sha256:" and 64 lower-case hex digits. */
 int digest_valid(const char *s);
 /* sha256 of r's bytes, read with pread in 64 KiB chunks; 0, or -E_IO when

@@ -51,19 +51,29 @@ ended(struct exec *x, struct job *j)
 		x->ev->ended(x->plan, j, x->ev->data);
 }
 
+/* Reads one piece of the job's output into its log, tail and the caller's
+ * view; what run_read returned. */
+static ssize_t
+take_output(struct exec *x, struct job *j)
+{
+	char tmp[65536];
+	ssize_t n = run_read(&j->proc->out, tmp, sizeof(tmp));
+
+	if (n > 0) {
+		job_output(j, tmp, (size_t)n);
+		if (x->ev && x->ev->output)
+			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
+	}
+	return n;
+}
+
 /* Reads what the line's output pipe holds now (a background process may
  * keep it open: no waiting for its end). */
 static void
 drain(struct exec *x, struct job *j)
 {
-	char tmp[65536];
-	ssize_t n;
-
-	while ((n = run_read(&j->proc->out, tmp, sizeof(tmp))) > 0) {
-		job_output(j, tmp, (size_t)n);
-		if (x->ev && x->ev->output)
-			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
-	}
+	while (take_output(x, j) > 0)
+		;
 }
 
 /* The job is over: its leftovers killed, its checkout removed. */
@@ -220,7 +230,6 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 	struct pollfd *fds = xcalloc(p->njobs + 1, sizeof(*fds));
 	struct job **who = xcalloc(p->njobs + 1, sizeof(*who));
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
-	char tmp[65536];
 	size_t i, n = 0;
 	long long now;
 
@@ -233,18 +242,9 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 		}
 	}
 	if (ppoll(fds, (nfds_t)n, &ts, mask) > 0) {
-		for (i = 0; i < n; i++) {
-			ssize_t got;
-
-			if (!fds[i].revents)
-				continue;
-			got = run_read(&who[i]->proc->out, tmp, sizeof(tmp));
-			if (got > 0) {
-				job_output(who[i], tmp, (size_t)got);
-				if (x->ev && x->ev->output)
-					x->ev->output(p, who[i], tmp, (size_t)got, x->ev->data);
-			}
-		}
+		for (i = 0; i < n; i++)
+			if (fds[i].revents)
+				take_output(x, who[i]);
 	}
 	now = monotonic_ms();
 	for (i = 0; i < p->njobs; i++) {
@@ -286,15 +286,12 @@ next_wait(const struct plan *p)
 }
 
 static size_t
-count_running(const struct plan *p, size_t *pending)
+count_running(const struct plan *p)
 {
 	size_t i, n = 0;
 
-	*pending = 0;
-	for (i = 0; i < p->njobs; i++) {
+	for (i = 0; i < p->njobs; i++)
 		n += p->jobs[i].state == JOB_RUNNING;
-		*pending += p->jobs[i].state == JOB_PENDING;
-	}
 	return n;
 }
 
@@ -302,7 +299,7 @@ static void
 loop(struct exec *x, size_t max, const sigset_t *mask)
 {
 	long long last_tick = 0;
-	size_t running, pending;
+	size_t running;
 	int cancelling = 0;
 
 	for (;;) {
@@ -311,8 +308,8 @@ loop(struct exec *x, size_t max, const sigset_t *mask)
 			cancel(x);
 		}
 		if (!cancelling)
-			start_ready(x, count_running(x->plan, &pending), max);
-		running = count_running(x->plan, &pending);
+			start_ready(x, count_running(x->plan), max);
+		running = count_running(x->plan);
 		if (!running)
 			break;	/* nothing runs, so nothing pending can start */
 		step(x, next_wait(x->plan), mask);
@@ -352,8 +349,7 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	struct exec x = { r, p, o, ev };
 	struct sigaction sa, saved[ARRAY_SIZE(stop_signals)], saved_chld, saved_pipe;
 	sigset_t block, orig, mask;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t i, max = o->jobs ? o->jobs : cores > 0 ? (size_t)cores : 1;
+	size_t i, max = o->jobs ? o->jobs : run_default_jobs();
 	int rc;
 
 	if ((rc = make_dirs(o->logdir)) < 0 || (rc = make_dirs(o->workdir)) < 0)
@@ -395,6 +391,14 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	if (stop_sig)
 		return err_set(-E_INTERRUPTED, "the run was cancelled (%s)", strsignal(stop_sig));
 	return 0;
+}
+
+size_t
+run_default_jobs(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cores > 0 ? (size_t)cores : 1;
 }
 
 const char *

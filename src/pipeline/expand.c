@@ -40,9 +40,11 @@ add_instance(struct plan *p, const struct job *d, const char *side, const char *
 	j = &p->jobs[p->njobs++];
 	job_init(j, d->name, d->line);
 	if (side) {
+		struct buf name = BUF_INIT;
+
+		buf_printf(&name, "%s[%s]", d->name, side);
 		free(j->name);
-		j->name = xmalloc(strlen(d->name) + strlen(side) + 3);
-		sprintf(j->name, "%s[%s]", d->name, side);
+		j->name = buf_detach(&name, NULL);
 		j->target = xstrdup(target);
 	}
 	copy_strvec(&j->run, &d->run);
@@ -55,22 +57,33 @@ add_instance(struct plan *p, const struct job *d, const char *side, const char *
 	j->when = d->when;
 }
 
-/* Each job's deps (every instance of what it needs) and level. */
+/* Each job's deps: the indexes of every instance of what it needs. */
 static void
-link_jobs(struct plan *p)
+link_deps(struct plan *p)
 {
 	size_t i, k, m;
-	int changed = 1;
 
 	for (i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
 
+		free(j->deps);
 		j->deps = xcalloc(p->njobs ? p->njobs : 1, sizeof(*j->deps));
+		j->ndeps = 0;
 		for (k = 0; k < j->needs.nr; k++)
 			for (m = 0; m < p->njobs; m++)
 				if (!strcmp(p->jobs[m].def, j->needs.v[k]))
 					j->deps[j->ndeps++] = m;
 	}
+}
+
+/* Each job's deps and level. */
+static void
+link_jobs(struct plan *p)
+{
+	size_t i, k;
+	int changed = 1;
+
+	link_deps(p);
 	while (changed) {	/* levels: longest way down; the graph has no cycle */
 		changed = 0;
 		for (i = 0; i < p->njobs; i++)
@@ -96,24 +109,9 @@ by_level(const void *a, const void *b)
 static void
 order_jobs(struct plan *p)
 {
-	size_t i, k, m;
-
-	for (i = 0; i < p->njobs; i++) {
-		free(p->jobs[i].deps);
-		p->jobs[i].deps = NULL;
-		p->jobs[i].ndeps = 0;
-	}
 	if (p->njobs > 1)
 		qsort(p->jobs, p->njobs, sizeof(*p->jobs), by_level);
-	for (i = 0; i < p->njobs; i++) {	/* indexes changed: link again */
-		struct job *j = &p->jobs[i];
-
-		j->deps = xcalloc(p->njobs, sizeof(*j->deps));
-		for (k = 0; k < j->needs.nr; k++)
-			for (m = 0; m < p->njobs; m++)
-				if (!strcmp(p->jobs[m].def, j->needs.v[k]))
-					j->deps[j->ndeps++] = m;
-	}
+	link_deps(p);	/* the indexes changed */
 }
 
 static int

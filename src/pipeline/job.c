@@ -14,8 +14,6 @@
 #include "lib/util.h"
 #include "pipeline/exec_int.h"
 
-extern char **environ;
-
 /* A job's name as a file name: "t[compat]" is "t@compat" (job names have
  * no '@', so two jobs never share a log or a checkout). */
 static void

@@ -64,7 +64,6 @@ struct plan {
 	const char *role;	/* feature, staging, production, hotfix, cdfix */
 	char *version;		/* the project's version at the commit, or NULL */
 	char *compat;		/* the compat version, or NULL */
-	char *compat_from;
 	struct plan_pipeline *pipelines;
 	size_t npipelines;
 	struct job *jobs;	/* in an order where needs come first */
@@ -131,6 +130,9 @@ struct run_opts {
  */
 int plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
     const struct run_events *ev);
+
+/* How many jobs run at once when --jobs does not say: the number of cores. */
+size_t run_default_jobs(void);
 
 /* A pipeline's state after the run: pass, fail, timeout or cancelled. */
 const char *pipeline_status(const struct plan *p, const char *name);

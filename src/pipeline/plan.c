@@ -344,8 +344,7 @@ load(struct repo *r, struct plan *p)
 	    (rc = compat_read(r, &p->cfg, &p->commit, &c)) < 0)
 		goto out;
 	p->compat = c.version;
-	p->compat_from = c.from;
-	c.version = c.from = NULL;
+	c.version = NULL;
 out:
 	compat_release(&c);
 	return rc;
@@ -389,7 +388,6 @@ plan_release(struct plan *p)
 	free(p->branch);
 	free(p->version);
 	free(p->compat);
-	free(p->compat_from);
 	strvec_clear(&p->pass_env);
 	strvec_clear(&p->notes);
 	config_release(&p->cfg);

@@ -81,19 +81,6 @@ hint_edit(const struct release_plan *plan, const char *want)
 		    (int)n, from, plan->staging_label);
 }
 
-/* The next major version after the current one, as text (owned). */
-static char *
-next_major(const struct release_plan *plan)
-{
-	struct semver next = SEMVER_INIT;
-	struct buf b = BUF_INIT;
-
-	semver_bump(&plan->current, SEMVER_MAJOR, &next);
-	semver_format(&next, &b);
-	semver_release(&next);
-	return buf_detach(&b, NULL);
-}
-
 /* Refuses a release whose compat version is greater than its version. */
 static int
 refuse_greater(const struct release_plan *plan)
@@ -127,7 +114,7 @@ refuse_breaking(const struct release_plan *plan, const struct compat_breaks *b, 
 	err_hint("a breaking change leaves the versions before it incompatible: the compat "
 	    "version must name a version this release brings");
 	if (automatic) {
-		major = next_major(plan);
+		major = compat_next_major(plan->current_text);
 		err_hint("with compat.auto = major that takes a major release: slipway release %s",
 		    major);
 		free(major);
