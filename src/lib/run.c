@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -110,25 +111,13 @@ signals_restore(struct sigstate *st)
 	sigprocmask(SIG_SETMASK, &st->orig, NULL);
 }
 
-/* In the child: restore signals (st NULL: reset them), wire descriptors,
- * close the rest, exec. */
+/* In the child: restore signals, wire descriptors, close the rest, exec. */
 static void
 child(struct run *r, char **envp, struct pipes *p, struct sigstate *st)
 {
 	int e, in = r->in ? p->in[0] : p->devnull;
-	size_t i;
 
-	if (st) {
-		signals_restore(st);
-	} else {	/* run_start: a fresh start, whatever we ignore or block */
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (i = 0; i < ARRAY_SIZE(forwarded); i++)
-			signal(forwarded[i], SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-	}
+	signals_restore(st);
 	if (!r->foreground)
 		setpgid(0, 0);
 	if (dup2(in, 0) < 0 || (r->capture_out && dup2(p->out[1], 1) < 0) ||
@@ -351,59 +340,72 @@ run_release(struct run *r)
 	buf_release(&r->err);
 }
 
+/* The spawn attributes of run_start: its own process group, nothing
+ * blocked, default dispositions for what we catch or ignore. */
+static void
+spawn_attr(posix_spawnattr_t *a)
+{
+	sigset_t set;
+	size_t i;
+
+	posix_spawnattr_init(a);
+	posix_spawnattr_setflags(a, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setpgroup(a, 0);
+	sigemptyset(&set);
+	posix_spawnattr_setsigmask(a, &set);
+	for (i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGCHLD);
+	posix_spawnattr_setsigdefault(a, &set);
+}
+
 int
 run_start(struct run *r, struct run_child *c)
 {
-	struct pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, -1 };
 	struct strvec envp = STRVEC_INIT;
-	struct run one = *r;
-	int rc, e = 0;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int out[2] = { -1, -1 }, rc = 0, e;
 	pid_t pid;
 
 	c->pid = -1;
 	c->fd = -1;
 	if (!r->argv.nr)
 		return err_set(-E_GENERIC, "run: empty command");
-	one.in = NULL;
-	one.capture_out = one.capture_err = 1;
-	one.foreground = 0;
+	if (r->out_fd >= 0)	/* the caller's pipe: one for all a job's lines */
+		out[1] = r->out_fd;
+	else if (pipe2(out, O_CLOEXEC) < 0)
+		return err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
 	build_env(r, &envp);
-	if ((rc = pipes_open(&one, &p)) < 0)
-		goto out;
-	close_fd(&p.err[0]);
-	close_fd(&p.err[1]);
-	if (r->out_fd >= 0) {	/* the caller's pipe: one for all a job's lines */
-		close_fd(&p.out[0]);
-		close_fd(&p.out[1]);
-		p.out[1] = fcntl(r->out_fd, F_DUPFD_CLOEXEC, 0);
+	spawn_attr(&attr);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	if (r->dir)
+		posix_spawn_file_actions_addchdir_np(&fa, r->dir);
+	/* vfork-like: no copy of our memory, and exec errors come back here */
+	if ((e = posix_spawnp(&pid, r->argv.v[0], &fa, &attr, r->argv.v, envp.v)) != 0) {
+		rc = err_set(e == ENOENT ? -E_NOTFOUND : -E_IO, "cannot run '%s'%s%s: %s",
+		    r->argv.v[0], r->dir ? " in " : "", r->dir ? r->dir : "", strerror(e));
+	} else {
+		setpgid(pid, pid);	/* harmless if the child did it already */
+		c->pid = pid;
 	}
-	if (p.out[1] < 0 || (p.err[1] = fcntl(p.out[1], F_DUPFD_CLOEXEC, 0)) < 0 ||
-	    (pid = fork()) < 0) {
-		rc = err_set(-E_IO, "cannot start '%s': %s", r->argv.v[0], strerror(errno));
-		goto out;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (out[0] >= 0) {
+		close(out[1]);
+		if (rc == 0) {
+			fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+			c->fd = out[0];
+		} else {
+			close(out[0]);
+		}
 	}
-	if (pid == 0)
-		child(&one, envp.v, &p, NULL);
-	setpgid(pid, pid);
-	close_fd(&p.exec_err[1]);
-	close_fd(&p.out[1]);
-	close_fd(&p.err[1]);
-	while ((rc = (int)read(p.exec_err[0], &e, sizeof(e))) < 0 && errno == EINTR)
-		;
-	if (rc == sizeof(e)) {
-		waitpid(pid, NULL, 0);
-		rc = err_set(e == ENOENT ? -E_NOTFOUND : -E_IO, "cannot run '%s': %s",
-		    r->argv.v[0], strerror(e));
-		goto out;
-	}
-	if (p.out[0] >= 0)
-		fcntl(p.out[0], F_SETFL, fcntl(p.out[0], F_GETFL) | O_NONBLOCK);
-	c->pid = pid;
-	c->fd = p.out[0];
-	p.out[0] = -1;
-	rc = 0;
-out:
-	pipes_close(&p);
 	strvec_clear(&envp);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* exec.c - running a plan's jobs along the needs graph, in parallel. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -76,23 +77,16 @@ drain(struct exec *x, struct job *j)
 		;
 }
 
-/* The job is over: its leftovers killed, its checkout removed. */
+/* The job is over: its leftovers killed, its checkout kept or removed. */
 static void
 end_job(struct exec *x, struct job *j, enum job_state state, int status)
 {
-	struct jrun *jr = j->proc;
+	if (j->proc) {
+		int clean;
 
-	if (jr) {
 		drain(x, j);
-		job_kill_all(x, j);
-		if (job_remove_checkout(x, j) < 0) {
-			struct buf b = BUF_INIT;
-
-			buf_printf(&b, "slipway: %s\n", err_msg());
-			job_output(j, b.ptr, b.len);
-			buf_release(&b);
-			err_clear();
-		}
+		clean = job_kill_all(x, j) && !j->proc->ending;
+		job_drop_checkout(x, j, clean);
 	}
 	j->state = state;
 	j->exit = status;
@@ -170,7 +164,8 @@ start_ready(struct exec *x, size_t running, size_t max)
 	return running;
 }
 
-/* SIGTERM to the job's groups now, SIGKILL after the grace period. */
+/* SIGTERM to the job's groups now, SIGKILL after the grace period; a
+ * checkout being made stops. */
 static void
 begin_kill(struct job *j, enum job_state why, int sig)
 {
@@ -181,6 +176,8 @@ begin_kill(struct job *j, enum job_state why, int sig)
 		jr->ending = why;
 		jr->kill_at = monotonic_ms() + GRACE_MS;
 	}
+	if (jr->co)
+		jr->co->stop = 1;
 	for (i = 0; i < jr->ngroups; i++)
 		run_kill(jr->groups[i], sig);
 }
@@ -222,13 +219,62 @@ line_ended(struct exec *x, struct job *j, int status)
 	}
 }
 
+/* A checkout that could not be removed: its log and tail say so. */
+static void
+removed(struct co_task *t)
+{
+	struct job *j = t->job;
+	struct buf b = BUF_INIT;
+	int fd;
+
+	if (t->rc < 0) {
+		buf_printf(&b, "slipway: %s\n", t->msg);
+		buf_add(&j->tail, b.ptr, b.len);
+		if (j->tail.len > JOB_TAIL_MAX)
+			buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
+		if (j->log && (fd = open(j->log, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
+			ssize_t n = write(fd, b.ptr, b.len);
+
+			(void)n;	/* if not, the tail has it */
+			close(fd);
+		}
+	}
+	buf_release(&b);
+	co_task_free(t);
+}
+
+/* What the checkout workers finished: jobs start (or end), removals done. */
+static void
+collect(struct exec *x)
+{
+	struct co_task *t, *next;
+
+	for (t = checkouts_done(&x->workers); t; t = next) {
+		struct job *j = t->job;
+		int rc;
+
+		next = t->next;
+		if (t->remove) {
+			removed(t);
+			continue;
+		}
+		rc = job_checked_out(x, j, t);
+		if (j->proc->ending) {
+			err_clear();
+			end_job(x, j, j->proc->ending, 0);
+		} else if (rc < 0) {
+			fail_start(x, j);
+		}
+	}
+}
+
 /* Reads output, checks deadlines and exits of the running jobs. */
 static void
 step(struct exec *x, int timeout_ms, const sigset_t *mask)
 {
 	struct plan *p = x->plan;
 	struct pollfd *fds = xcalloc(p->njobs + 1, sizeof(*fds));
-	struct job **who = xcalloc(p->njobs + 1, sizeof(*who));
+	struct job **who = xcalloc(p->njobs, sizeof(*who));
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 	size_t i, n = 0;
 	long long now;
@@ -241,10 +287,13 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 			who[n++] = &p->jobs[i];
 		}
 	}
-	if (ppoll(fds, (nfds_t)n, &ts, mask) > 0) {
+	fds[n] = (struct pollfd){ x->workers.wake[0], POLLIN, 0 };
+	if (ppoll(fds, (nfds_t)n + 1, &ts, mask) > 0) {
 		for (i = 0; i < n; i++)
 			if (fds[i].revents)
 				take_output(x, who[i]);
+		if (fds[n].revents)
+			collect(x);
 	}
 	now = monotonic_ms();
 	for (i = 0; i < p->njobs; i++) {
@@ -258,7 +307,7 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 			begin_kill(j, JOB_TIMEOUT, SIGTERM);
 		else if (jr->ending && now >= jr->kill_at)
 			begin_kill(j, jr->ending, SIGKILL);
-		if (run_wait(&jr->child, 0, &status))
+		if (jr->ready && run_wait(&jr->child, 0, &status))
 			line_ended(x, j, status);
 	}
 	free(fds);
@@ -310,7 +359,7 @@ loop(struct exec *x, size_t max, const sigset_t *mask)
 		if (!cancelling)
 			start_ready(x, count_running(x->plan), max);
 		running = count_running(x->plan);
-		if (!running)
+		if (!running && !x->workers.pending && !checkouts_retire(&x->workers))
 			break;	/* nothing runs, so nothing pending can start */
 		step(x, next_wait(x->plan), mask);
 		if (x->ev && x->ev->tick && monotonic_ms() - last_tick >= TICK_MS) {
@@ -378,7 +427,10 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	sigdelset(&mask, SIGCHLD);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* orphans come to us to be reaped */
 
-	loop(&x, max, &mask);
+	if ((rc = checkouts_start(&x.workers, r->gitdir, max)) == 0) {
+		loop(&x, max, &mask);
+		checkouts_stop(&x.workers);
+	}
 
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -388,6 +440,8 @@ plan_run(struct repo *r, struct plan *p, const struct run_opts *o,
 	sigaction(SIGCHLD, &saved_chld, NULL);
 	sigaction(SIGPIPE, &saved_pipe, NULL);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
+	if (rc < 0)
+		return rc;
 	if (stop_sig)
 		return err_set(-E_INTERRUPTED, "the run was cancelled (%s)", strsignal(stop_sig));
 	return 0;

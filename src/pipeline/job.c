@@ -67,39 +67,11 @@ job_env(const struct exec *x, const struct job *j, struct strvec *env)
 	buf_release(&pipes);
 }
 
-/* git worktree add: a checkout of exactly the commit, nothing else shared. */
-static int
-checkout(struct exec *x, struct job *j)
-{
-	struct run cmd = RUN_INIT;
-	struct buf dir = BUF_INIT;
-	int rc;
-
-	buf_printf(&dir, "%s/", x->opts->workdir);
-	file_name(&dir, j->name);
-	repo_git_cmd(x->repo, &cmd);
-	strvec_pushl(&cmd.argv, "worktree", "add", "--detach", "--force", "--quiet", dir.ptr,
-	    git_oid_tostr_s(&x->plan->commit), NULL);
-	cmd.capture_out = cmd.capture_err = 1;
-	if ((rc = run_exec(&cmd)) == 0 && cmd.status != 0) {
-		buf_rtrim(&cmd.err);
-		rc = err_set(-E_GENERIC, "cannot check out %s for job '%s': %s",
-		    repo_short(&x->plan->commit), j->name, cmd.err.ptr);
-	}
-	if (rc == 0)	/* only a checkout that exists is removed later */
-		j->dir = buf_detach(&dir, NULL);
-	buf_release(&dir);
-	run_release(&cmd);
-	return rc;
-}
-
 int
 job_start(struct exec *x, struct job *j)
 {
 	struct jrun *jr = xcalloc(1, sizeof(*jr));
-	struct buf log = BUF_INIT;
-	int rc;
-
+	struct buf path = BUF_INIT;
 	int pfd[2];
 
 	j->proc = jr;
@@ -113,16 +85,39 @@ job_start(struct exec *x, struct job *j)
 	jr->out_w = pfd[1];
 	j->start_ms = monotonic_ms();
 	j->state = JOB_RUNNING;
-	buf_printf(&log, "%s/", x->opts->logdir);
-	file_name(&log, j->name);
-	buf_puts(&log, ".log");
-	j->log = buf_detach(&log, NULL);
+	buf_printf(&path, "%s/", x->opts->logdir);
+	file_name(&path, j->name);
+	buf_puts(&path, ".log");
+	j->log = buf_detach(&path, NULL);
 	if ((jr->log_fd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		return err_set(-E_IO, "cannot write '%s': %s", j->log, strerror(errno));
 	jr->deadline = j->start_ms + (long long)j->timeout * 1000;
-	if ((rc = checkout(x, j)) < 0)
-		return rc;
-	return job_next_line(x, j);
+	buf_printf(&path, "%s/", x->opts->workdir);
+	file_name(&path, j->name);
+	jr->co = co_task_new(j, path.ptr, &x->plan->commit);
+	buf_release(&path);
+	checkouts_add(&x->workers, jr->co);
+	return 0;
+}
+
+int
+job_checked_out(struct exec *x, struct job *j, struct co_task *t)
+{
+	struct jrun *jr = j->proc;
+
+	if (t->rc < 0) {
+		err_set(t->rc, "cannot check out %s for job '%s': %s",
+		    repo_short(&x->plan->commit), j->name, t->msg);
+		co_task_free(t);
+		jr->co = NULL;
+		return -E_GENERIC;
+	}
+	jr->ready = 1;
+	j->dir = xstrdup(t->co.dir);
+	/* from here on a change to a file shows in its ctime, or is in the
+	 * same clock tick: checkout_renew compares those files' content */
+	clock_gettime(CLOCK_REALTIME_COARSE, &t->co.used);
+	return jr->ending ? 0 : job_next_line(x, j);
 }
 
 int
@@ -194,6 +189,66 @@ has_marker(const char *pid, const char *marker, size_t mlen)
 	return n > 0 && memmem(data, (size_t)n, marker, mlen) != NULL;
 }
 
+/* Whether pid (one of our children) is a zombie: then it is reaped. */
+static int
+reaped_zombie(const char *pid)
+{
+	char path[64], stat[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 1;	/* gone */
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	stat[n > 0 ? n : 0] = '\0';
+	if (!(paren = strrchr(stat, ')')) || paren[1] != ' ' || paren[2] != 'Z')
+		return 0;
+	waitpid(atoi(pid), NULL, WNOHANG);
+	return 1;
+}
+
+/*
+ * Whether anything may be left of ended jobs: slipway is their subreaper,
+ * so a process of theirs still alive is our child or below one. Our
+ * children are the running jobs' lines -- and such orphans. Zombies among
+ * the others are reaped on the way.
+ */
+static int
+orphans_live(struct exec *x)
+{
+	char path[64], list[4096], *s, *end;
+	size_t i;
+	ssize_t n;
+	int fd, found = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 1;	/* no such file here: look everywhere */
+	n = read(fd, list, sizeof(list) - 1);
+	close(fd);
+	if (n < 0 || n == sizeof(list) - 1)
+		return 1;
+	list[n] = '\0';
+	for (s = list; !found && *s; s = end) {
+		long pid = strtol(s, &end, 10);
+		char num[24];
+
+		if (end == s)
+			break;
+		for (i = 0; i < x->plan->njobs; i++) {
+			const struct jrun *jr = x->plan->jobs[i].proc;
+
+			if (jr && jr->child.pid == pid)
+				break;
+		}
+		snprintf(num, sizeof(num), "%ld", pid);
+		found = i == x->plan->njobs && !reaped_zombie(num);
+	}
+	return found;
+}
+
 /* Signals what the job left behind: its process groups, and any process
  * that carries its SLIPWAY_RUN_ID (a daemon that left the group with
  * setsid). Returns how many processes were found. */
@@ -211,7 +266,7 @@ signal_leftovers(struct exec *x, struct job *j, int sig)
 		if (kill(-jr->groups[i], sig) == 0)
 			found++;
 	buf_printf(&marker, "SLIPWAY_RUN_ID=%s/%s", x->opts->run_id, j->name);
-	if ((d = opendir("/proc"))) {
+	if ((found || orphans_live(x)) && (d = opendir("/proc"))) {
 		while ((de = readdir(d))) {
 			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
 			    !has_marker(de->d_name, marker.ptr, marker.len + 1))
@@ -229,41 +284,40 @@ signal_leftovers(struct exec *x, struct job *j, int sig)
 	return found;
 }
 
-void
+int
 job_kill_all(struct exec *x, struct job *j)
 {
 	long long until = monotonic_ms() + 2000;
 
 	if (!signal_leftovers(x, j, SIGTERM))
-		return;
+		return 1;
 	while (monotonic_ms() < until) {
 		struct timespec ts = { 0, 20 * 1000000 };
 
 		nanosleep(&ts, NULL);
 		if (!signal_leftovers(x, j, 0))
-			return;
+			return 1;
 	}
 	signal_leftovers(x, j, SIGKILL);
-	signal_leftovers(x, j, 0);
+	return !signal_leftovers(x, j, 0);
 }
 
-int
-job_remove_checkout(struct exec *x, struct job *j)
+void
+job_drop_checkout(struct exec *x, struct job *j, int clean)
 {
-	struct run cmd = RUN_INIT;
-	int rc;
+	struct co_task *t = j->proc->co;
 
-	if (!j->dir || x->opts->keep)
-		return 0;
-	repo_git_cmd(x->repo, &cmd);
-	strvec_pushl(&cmd.argv, "worktree", "remove", "--force", "--force", j->dir, NULL);
-	cmd.capture_out = cmd.capture_err = 1;
-	if ((rc = run_exec(&cmd)) == 0 && cmd.status != 0) {
-		buf_rtrim(&cmd.err);
-		rc = err_set(-E_IO, "cannot remove the checkout '%s': %s", j->dir, cmd.err.ptr);
+	j->proc->co = NULL;
+	if (!t || !j->proc->ready || x->opts->keep) {
+		co_task_free(t);
+	} else if (clean) {
+		t->job = j;
+		checkouts_idle(&x->workers, t);
+	} else {
+		t->job = j;
+		t->remove = 1;
+		checkouts_add(&x->workers, t);
 	}
-	run_release(&cmd);
-	return rc;
 }
 
 void

@@ -30,10 +30,7 @@ gate() {
 
 # remove_kept: removes the checkouts --keep kept
 remove_kept() {
-	git -C "$TRASH/repo" worktree list --porcelain | sed -n "s/^worktree //p" | tail -n +2 |
-	while read -r d; do git -C "$TRASH/repo" worktree remove --force "$d"; done
-	rmdir "$TRASH"/repo/.git/slipway/work/* 2>/dev/null
-	return 0
+	rm -rf "$TRASH"/repo/.git/slipway/work/*
 }
 
 # run_shown ARGS: slipway run ARGS >../out 2>../err; both shown when it fails
@@ -370,8 +367,8 @@ test_expect_success '--keep keeps the checkouts, detached at the commit' '
 	slipway run --force --keep >../out 2>../err &&
 	run=$(sed -n "s/^run \([^:]*\): .*/\1/p" ../out) &&
 	kept=.git/slipway/work/$run/where &&
-	test "$(git worktree list --porcelain | grep -c "^worktree ")" = 3 &&
 	test "$(cat $kept/data.txt)" = "committed data" &&
+	test -z "$(git -C $kept status --porcelain)" &&
 	test "$(git -C $kept rev-parse HEAD)" = "$(git rev-parse HEAD)" &&
 	test_must_fail git -C $kept symbolic-ref -q HEAD &&
 	test -d .git/slipway/work/$run/env
