@@ -27,11 +27,11 @@
 #   sw200      tiny: slipway run bench --plain --jobs N --force
 #   make200    tiny: make -j N all
 #   wt200      tiny: a shell loop doing, 200 times one after the other, what
-#              slipway does around each job: git worktree add --detach --force
-#              --quiet DIR COMMIT, then git worktree remove --force --force DIR
-#              (not N at a time: concurrent `git worktree add`s in one
-#              repository race in git itself -- "failed to read
-#              .git/worktrees/NAME/commondir" -- so slipway's are one at a time)
+#              slipway did around each job before it checked out in process:
+#              git worktree add --detach --force --quiet DIR COMMIT, then git
+#              worktree remove --force --force DIR (not N at a time: concurrent
+#              `git worktree add`s in one repository race in git itself --
+#              "failed to read .git/worktrees/NAME/commondir"); for reference
 #   sw1big     big: slipway run one --plain --jobs 1 --force
 #   wt1big     big: git worktree add --detach DIR HEAD && git worktree remove --force DIR
 #   sw1tiny, wt1tiny   the same two in tiny: the part that is not the checkout
@@ -193,7 +193,7 @@ m_make200() {
 		die "make -j $N all failed (run $run): $(cat "$work/err")"
 }
 
-# wt_pair DIR: what slipway does around one job's lines, in tiny.
+# wt_pair DIR: a git worktree made and removed around nothing, in tiny.
 wt_pair() {
 	git worktree add --detach --force --quiet "$1" "$tiny_commit" &&
 	    git worktree remove --force --force "$1"
@@ -357,8 +357,8 @@ report() {
 	               of 20 jobs, each needing 2-3 of the layer before, each \`run = true\`)
 	make         = make -j $N all, the same graph, one phony target per job, recipe @true
 	worktree x200 = a shell loop: git worktree add --detach --force --quiet DIR COMMIT; git
-	               worktree remove --force --force DIR (what slipway runs around each job,
-	               one job's pair at a time)
+	               worktree remove --force --force DIR, one pair at a time (what slipway
+	               ran around each job before its checkouts were made in process)
 	one job      = slipway run one --plain --jobs 1 --force (job "one", run = true) against
 	               git worktree add --detach DIR HEAD && git worktree remove --force DIR
 	re-run       = slipway run bench --plain --jobs $N, inputs = src on every job: on the
@@ -384,18 +384,17 @@ report() {
 		    m["reuse"] / 1e6, m["cached"] / 1e6, v(m["reuse"] < 200e6 && m["cached"] < 200e6)
 	}' "$summary"
 	echo
-	echo "where the 200-job run's time goes (medians; the worktree loop does slipway's git work alone):"
+	echo "where the 200-job run's time goes (medians):"
 	awk -v n="$NJOBS" '
 	{ m[$1] = $2 }
 	END {
-		fixed = m["sw1tiny"] - m["wt1tiny"]
-		rest = m["sw200"] - m["wt200"] - fixed
-		printf "  %-58s %8.1f ms  %4.0f%%\n", "git worktree add + remove x200, one by one", m["wt200"] / 1e6,
-		    100 * m["wt200"] / m["sw200"]
-		printf "  %-58s %8.1f ms  %4.0f%%\n", "a run of one job, less its worktree (start, plan, record)",
+		fixed = m["sw1tiny"]
+		rest = m["sw200"] - fixed
+		printf "  %-58s %8.1f ms  %4.0f%%\n", "a run of one job (start, plan, a checkout, record)",
 		    fixed / 1e6, 100 * fixed / m["sw200"]
 		printf "  %-58s %8.1f ms  %4.0f%%  (%.2f ms a job)\n",
-		    "the rest: sh per job, /proc scans, logs, scheduling", rest / 1e6, 100 * rest / m["sw200"], rest / n / 1e6
+		    "the other 199 jobs: sh, checkouts renewed, logs, scheduling", rest / 1e6,
+		    100 * rest / m["sw200"], rest / (n - 1) / 1e6
 		printf "  %-58s %8.1f ms\n", "  (make -j, for the floor of process fan-out)", m["make200"] / 1e6
 	}' "$summary"
 	if [ -n "$strace_note" ]; then
@@ -410,8 +409,8 @@ report() {
 			k = 0; print p a }' | sed 's/[",]//g' | sort | uniq -c | sort -rn | sed 's/^/  /'
 		echo "  ($(grep -c 'execve(.*= -1 ENOENT' "$work/strace-exec" || true) failed execs: the PATH search)"
 		echo
-		echo "slipway's own system calls in one 200-job run (strace -c -w: wall time inside each call;" \
-		    "$nproc_seen processes on the machine for each /proc scan):"
+		echo "the system calls of slipway's main thread in one 200-job run (strace -c -w: wall" \
+		    "time inside each call; the checkout threads are not counted; $nproc_seen processes on the machine):"
 		sed -n '1,14p' "$work/strace-c" | sed 's/^/  /'
 	fi
 	echo

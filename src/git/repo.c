@@ -349,7 +349,7 @@ repo_signature(struct repo *repo, const char *which, git_signature **out)
 const char *
 repo_short(const git_oid *oid)
 {
-	static char s[GIT_OID_HEXSZ + 1];
+	static _Thread_local char s[GIT_OID_HEXSZ + 1];
 
 	git_oid_tostr(s, 9, oid);
 	return s;

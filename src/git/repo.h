@@ -74,7 +74,7 @@ int repo_git(struct repo *repo, struct run *r);
  * (honours GIT_COMMITTER_* / GIT_AUTHOR_*). which is "AUTHOR" or "COMMITTER". */
 int repo_signature(struct repo *r, const char *which, git_signature **out);
 
-/* 8-hex abbreviation in a static buffer (for messages). */
+/* 8-hex abbreviation in a static buffer, one per thread (for messages). */
 const char *repo_short(const git_oid *oid);
 
 #endif

@@ -69,13 +69,15 @@ check_out(struct checkouts *w, struct repo *r, struct co_task *t, int use_git)
 		u->co.dir = NULL;
 		u->co.index = (struct buf)BUF_INIT;
 		co_task_free(u);
-		if ((rc = checkout_renew(r, &t->co, &t->commit, &t->stop)) == 0 ||
-		    rc == -E_INTERRUPTED)
-			return rc;
-		err_clear();	/* changed, or unreadable: it goes */
-		if ((rc = checkout_remove(t->co.dir)) < 0)
-			return rc;
+		if ((rc = checkout_renew(r, &t->co, &t->commit, &t->stop)) == 0)
+			return 0;
+		if (rc != -E_INTERRUPTED)
+			err_clear();	/* changed, or unreadable: it goes */
+		if (checkout_remove(t->co.dir) < 0 && rc != -E_INTERRUPTED)
+			return -E_IO;
 		checkout_release(&t->co);
+		if (rc == -E_INTERRUPTED)
+			return err_set(rc, "the checkout was stopped");
 	}
 	return checkout_make(r, &t->co, t->want, &t->commit, use_git, &t->stop);
 }

@@ -133,6 +133,12 @@ job_next_line(struct exec *x, struct job *j)
 	job_env(x, j, &cmd.env);
 	cmd.dir = j->dir;
 	if ((rc = run_start(&cmd, &jr->child)) == 0) {
+		size_t i, n = 0;
+
+		for (i = 0; i < jr->ngroups; i++)	/* an empty group's id may be reused */
+			if (kill(-jr->groups[i], 0) == 0 || errno != ESRCH)
+				jr->groups[n++] = jr->groups[i];
+		jr->ngroups = n;
 		jr->groups = xrealloc(jr->groups, (jr->ngroups + 1) * sizeof(*jr->groups));
 		jr->groups[jr->ngroups++] = jr->child.pid;
 	}
