@@ -53,6 +53,8 @@ checkout_filters(struct repo *r)
 	git_error_clear();
 	buf_printf(&path, "%sinfo/attributes", git_repository_commondir(r->git));
 	yes |= access(path.ptr, F_OK) == 0;
+	if (!getenv("GIT_ATTR_NOSYSTEM"))	/* git's own, as Debian builds it */
+		yes |= access("/etc/gitattributes", F_OK) == 0;
 	buf_reset(&path);
 	if (xdg && *xdg)
 		buf_printf(&path, "%s/git/attributes", xdg);
@@ -160,12 +162,23 @@ index_write(struct co *c, int gitfd)
 	return 0;
 }
 
-/* Tree entry names that must never reach the file system. */
+/* Tree entry names that must never reach the file system: ., .., .git, a
+ * '/', and (as git refuses them) a symbolic link in place of a file git
+ * reads from the working tree. */
 static int
-unsafe_name(const char *name)
+unsafe_name(const char *name, git_filemode_t mode)
 {
-	return !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    !strcasecmp(name, ".git");
+	static const char *const read_by_git[] = { ".gitmodules", ".gitattributes",
+	    ".gitignore", ".mailmap" };
+	size_t i;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    !strcasecmp(name, ".git"))
+		return 1;
+	for (i = 0; mode == GIT_FILEMODE_LINK && i < ARRAY_SIZE(read_by_git); i++)
+		if (!strcasecmp(name, read_by_git[i]))
+			return 1;
+	return 0;
 }
 
 /* A blob as a file (or a symbolic link) named name in the folder at. */
@@ -221,7 +234,7 @@ put_tree(struct co *c, int at, const git_tree *tree)
 			return err_set(-E_INTERRUPTED, "the checkout was stopped");
 		buf_setlen(&c->path, end);
 		buf_puts(&c->path, name);
-		if (unsafe_name(name))
+		if (unsafe_name(name, mode))
 			return err_set(-E_INVALID, "the tree holds an unsafe path '%s'", c->path.ptr);
 		if (!strcmp(name, ".gitattributes")) {
 			c->filtered = 1;

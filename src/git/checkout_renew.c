@@ -275,7 +275,7 @@ renew_gitdir(struct repo *r, const struct checkout *co, int dirfd, const git_oid
 	buf_reset(&want);
 	buf_printf(&want, "%s\n", git_repository_commondir(r->git));
 	if (!file_is(fd, "commondir", want.ptr) || fstatat(fd, "index", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(st.st_mode))
+	    !S_ISREG(st.st_mode) || st.st_nlink != 1)	/* a link elsewhere: never write through */
 		goto out;
 	close(fd);
 	fd = -1;

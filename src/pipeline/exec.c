@@ -108,6 +108,8 @@ fail_start(struct exec *x, struct job *j)
 		job_output(j, b.ptr, b.len);
 	else
 		buf_add(&j->tail, b.ptr, b.len);
+	if (x->ev && x->ev->output)	/* shown as the job's output is */
+		x->ev->output(x->plan, j, b.ptr, b.len, x->ev->data);
 	buf_release(&b);
 	err_clear();
 	end_job(x, j, JOB_FAIL, 127);
