@@ -9,22 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "git/checkout.h"
+#include "git/checkout_int.h"
 #include "lib/err.h"
 #include "lib/util.h"
-
-/* A checkout in progress: where it is in the tree, the index it builds. */
-struct co {
-	git_repository *git;
-	git_odb *odb;
-	const volatile int *stop;
-	struct buf path;	/* the entry's path in the tree */
-	struct buf *index;	/* the index file as it grows (format version 2) */
-	uint32_t entries;
-	int filtered;		/* a .gitattributes: git must do it */
-};
 
 int
 checkout_filters(struct repo *r)
@@ -63,233 +51,6 @@ checkout_filters(struct repo *r)
 	yes |= path.len && access(path.ptr, F_OK) == 0;
 	buf_release(&path);
 	return yes;
-}
-
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Writes data to the new file name in the folder at (mode 0666 before the
- * umask, or 0777 for exec). */
-static int
-new_file(int at, const char *name, const void *data, size_t len, int exec, struct stat *st)
-{
-	int fd, rc = 0;
-
-	fd = openat(at, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    exec ? 0777 : 0666);
-	if (fd < 0)
-		return -1;
-	if (write_all(fd, data, len) < 0 || (st && fstat(fd, st) < 0))
-		rc = -1;
-	if (close(fd) < 0)
-		rc = -1;
-	return rc;
-}
-
-static void
-put_be32(struct buf *b, uint32_t v)
-{
-	unsigned char c[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	buf_add(b, c, 4);
-}
-
-/* Appends the entry at c->path to the index (see gitformat-index(5)):
- * stat data (none for a submodule), mode, id, flags, the path padded
- * with 1-8 NULs to a multiple of 8. The tree's order is the index's. */
-static void
-index_add(struct co *c, const struct stat *st, uint32_t mode, const git_oid *id)
-{
-	struct stat none;
-	size_t start = c->index->len, len = c->path.len;
-	unsigned char flags[2] = { (len < 0xfff ? len : 0xfff) >> 8, len < 0xfff ? len & 0xff : 0xff };
-
-	if (!st) {
-		memset(&none, 0, sizeof(none));
-		st = &none;
-	}
-	put_be32(c->index, (uint32_t)st->st_ctim.tv_sec);
-	put_be32(c->index, (uint32_t)st->st_ctim.tv_nsec);
-	put_be32(c->index, (uint32_t)st->st_mtim.tv_sec);
-	put_be32(c->index, (uint32_t)st->st_mtim.tv_nsec);
-	put_be32(c->index, (uint32_t)st->st_dev);
-	put_be32(c->index, (uint32_t)st->st_ino);
-	put_be32(c->index, mode);
-	put_be32(c->index, st->st_uid);
-	put_be32(c->index, st->st_gid);
-	put_be32(c->index, (uint32_t)st->st_size);
-	buf_add(c->index, id->id, GIT_OID_RAWSZ);
-	buf_add(c->index, flags, 2);
-	buf_add(c->index, c->path.ptr, len);
-	do
-		buf_putc(c->index, '\0');
-	while ((c->index->len - start) % 8);
-	c->entries++;
-}
-
-/* The index's entry count into its header, its checksum at its end, and
- * the file into the git directory gitfd. */
-static int
-index_write(struct co *c, int gitfd)
-{
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int sumlen = 0;
-
-	c->index->ptr[8] = (char)(c->entries >> 24);
-	c->index->ptr[9] = (char)(c->entries >> 16);
-	c->index->ptr[10] = (char)(c->entries >> 8);
-	c->index->ptr[11] = (char)c->entries;
-	if (!EVP_Digest(c->index->ptr, c->index->len, sum, &sumlen, EVP_sha1(), NULL))
-		return err_set(-E_GENERIC, "cannot compute the index's checksum");
-	buf_add(c->index, sum, sumlen);
-	if (new_file(gitfd, "index", c->index->ptr, c->index->len, 0, NULL) < 0)
-		return err_set(-E_IO, "cannot write the index: %s", strerror(errno));
-	return 0;
-}
-
-/* Tree entry names that must never reach the file system: ., .., .git, a
- * '/', and (as git refuses them) a symbolic link in place of a file git
- * reads from the working tree. */
-static int
-unsafe_name(const char *name, git_filemode_t mode)
-{
-	static const char *const read_by_git[] = { ".gitmodules", ".gitattributes",
-	    ".gitignore", ".mailmap" };
-	size_t i;
-
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    !strcasecmp(name, ".git"))
-		return 1;
-	for (i = 0; mode == GIT_FILEMODE_LINK && i < ARRAY_SIZE(read_by_git); i++)
-		if (!strcasecmp(name, read_by_git[i]))
-			return 1;
-	return 0;
-}
-
-/* A blob as a file (or a symbolic link) named name in the folder at. */
-static int
-put_blob(struct co *c, int at, const char *name, const git_tree_entry *te)
-{
-	git_filemode_t mode = git_tree_entry_filemode(te);
-	git_odb_object *obj = NULL;
-	const char *data;
-	struct stat st;
-	size_t len;
-	int rc = 0;
-
-	if (git_odb_read(&obj, c->odb, git_tree_entry_id(te)) < 0)
-		return repo_error(-E_GENERIC, "reading '%s'", c->path.ptr);
-	data = git_odb_object_data(obj);
-	len = git_odb_object_size(obj);
-	if (mode == GIT_FILEMODE_LINK) {
-		char *to = xmalloc(len + 1);
-
-		memcpy(to, data, len);
-		to[len] = '\0';
-		if (strlen(to) != len)
-			rc = err_set(-E_INVALID, "the link '%s' has a NUL in its target", c->path.ptr);
-		else if (symlinkat(to, at, name) < 0 || fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			rc = err_set(-E_IO, "cannot make the link '%s': %s", c->path.ptr,
-			    strerror(errno));
-		free(to);
-	} else if (new_file(at, name, data, len, mode == GIT_FILEMODE_BLOB_EXECUTABLE, &st) < 0) {
-		rc = err_set(-E_IO, "cannot write '%s': %s", c->path.ptr, strerror(errno));
-	}
-	git_odb_object_free(obj);
-	if (rc == 0)
-		index_add(c, &st, mode, git_tree_entry_id(te));
-	return rc;
-}
-
-/* Writes tree's entries into the open folder at, depth first. */
-static int
-put_tree(struct co *c, int at, const git_tree *tree)
-{
-	size_t i, n = git_tree_entrycount(tree), end = c->path.len;
-	int rc = 0;
-
-	for (i = 0; i < n && rc == 0 && !c->filtered; i++) {
-		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(te);
-		git_filemode_t mode = git_tree_entry_filemode(te);
-		git_tree *sub = NULL;
-		int fd;
-
-		if (*c->stop)
-			return err_set(-E_INTERRUPTED, "the checkout was stopped");
-		buf_setlen(&c->path, end);
-		buf_puts(&c->path, name);
-		if (unsafe_name(name, mode))
-			return err_set(-E_INVALID, "the tree holds an unsafe path '%s'", c->path.ptr);
-		if (!strcmp(name, ".gitattributes")) {
-			c->filtered = 1;
-		} else if (mode == GIT_FILEMODE_TREE) {
-			if (mkdirat(at, name, 0777) < 0 ||
-			    (fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-				return err_set(-E_IO, "cannot create '%s': %s", c->path.ptr,
-				    strerror(errno));
-			if (git_tree_lookup(&sub, c->git, git_tree_entry_id(te)) < 0)
-				rc = repo_error(-E_GENERIC, "reading '%s'", c->path.ptr);
-			buf_putc(&c->path, '/');
-			if (rc == 0)
-				rc = put_tree(c, fd, sub);
-			git_tree_free(sub);
-			close(fd);
-		} else if (mode == GIT_FILEMODE_COMMIT) {	/* a submodule: an empty folder */
-			if (mkdirat(at, name, 0777) < 0)
-				return err_set(-E_IO, "cannot create '%s': %s", c->path.ptr,
-				    strerror(errno));
-			index_add(c, NULL, mode, git_tree_entry_id(te));
-		} else {
-			rc = put_blob(c, at, name, te);
-		}
-	}
-	buf_setlen(&c->path, end);
-	return rc;
-}
-
-/* The files of commit into the folder dirfd, the index into gitfd. */
-static int
-put_commit(struct repo *r, int dirfd, int gitfd, const git_oid *commit,
-    const volatile int *stop, struct buf *index, int *filtered)
-{
-	struct co c = { r->git, NULL, stop, BUF_INIT, index, 0, 0 };
-	git_commit *cm = NULL;
-	git_tree *tree = NULL;
-	int rc = 0;
-
-	buf_reset(index);
-	buf_add(index, "DIRC\0\0\0\2\0\0\0\0", 12);
-	if (git_repository_odb(&c.odb, r->git) < 0 || git_commit_lookup(&cm, r->git, commit) < 0 ||
-	    git_commit_tree(&tree, cm) < 0)
-		rc = repo_error(-E_GENERIC, "reading commit %s", repo_short(commit));
-	if (rc == 0)
-		rc = put_tree(&c, dirfd, tree);
-	if (rc == 0 && !c.filtered)
-		rc = index_write(&c, gitfd);
-	*filtered = c.filtered;
-	git_tree_free(tree);
-	git_commit_free(cm);
-	git_odb_free(c.odb);
-	buf_release(&c.path);
-	if (rc < 0 || c.filtered)
-		buf_reset(index);
-	return rc;
 }
 
 /* `git reset --hard` in dir: git writes the files and the index, its
@@ -348,8 +109,8 @@ make_gitdir(struct repo *r, const char *dir, const git_oid *commit, int *gitfd)
 	close(fd);
 	buf_printf(&head, "%s\n", git_oid_tostr_s(commit));
 	buf_printf(&common, "%s\n", git_repository_commondir(r->git));
-	fd = new_file(*gitfd, "HEAD", head.ptr, head.len, 0, NULL) < 0 ||
-	    new_file(*gitfd, "commondir", common.ptr, common.len, 0, NULL) < 0;
+	fd = checkout_new_file(*gitfd, "HEAD", head.ptr, head.len, 0, NULL) < 0 ||
+	    checkout_new_file(*gitfd, "commondir", common.ptr, common.len, 0, NULL) < 0;
 	buf_release(&head);
 	buf_release(&common);
 	if (fd)
@@ -372,7 +133,7 @@ checkout_make(struct repo *r, struct checkout *co, const char *dir, const git_oi
 		if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 			rc = err_set(-E_IO, "cannot open '%s': %s", dir, strerror(errno));
 		else
-			rc = put_commit(r, dirfd, gitfd, commit, stop, &co->index, &filtered);
+			rc = checkout_files(r, dirfd, gitfd, commit, stop, &co->index, &filtered);
 	}
 	if (dirfd >= 0)
 		close(dirfd);

@@ -480,4 +480,20 @@ test_expect_success 'tree entries named .git, .GIT, .. or ., or a link as .gitmo
 	test "$n" = 10
 '
 
+test_expect_success 'a checkout of 3,000 files (written by several threads) is exact and clean' '
+	git init -q many && cd many &&
+	for d in $(seq 1 30); do
+		mkdir d$d && for f in $(seq 1 100); do echo "$d/$f" >d$d/f$f; done || return 1
+	done &&
+	chmod +x d7/f7 && ln -s d1/f1 link &&
+	git config -f slipway.conf pipeline.ci.on "feature production" &&
+	git config -f slipway.conf job.a.run "git status --porcelain; git ls-files | wc -l; cat d30/f100; git ls-files -s d7/f7; test -x d7/f7; readlink link" &&
+	git add . && test_commit many &&
+	run_ok --force &&
+	said a >../said &&
+	printf "%s\n" 3003 30/100 "100755 $(git rev-parse HEAD:d7/f7) 0	d7/f7" d1/f1 >../expect &&
+	test_cmp ../expect ../said &&
+	no_checkouts .
+'
+
 test_done
