@@ -44,7 +44,8 @@ print_run(const char *name, json_t *rec)
 	}
 }
 
-/* The job's full log when this machine has it, else the record's tail. */
+/* The job's full log when this machine has it, else the record's tail (a
+ * job that printed nothing has no log). */
 static int
 print_job(json_t *rec, const char *pipeline, const char *job, const char *logdir)
 {
@@ -62,6 +63,10 @@ print_job(json_t *rec, const char *pipeline, const char *job, const char *logdir
 		    pipeline, job);
 	log = json_string_value(json_object_get(j, "log"));
 	tail = json_string_value(json_object_get(j, "tail"));
+	if (!json_object_get(j, "log")) {	/* it printed nothing, or never ran */
+		fputs(tail ? tail : "", stdout);
+		return 0;
+	}
 	/* only this repository's own logs: a synced record names any path */
 	if (log && strncmp(log, logdir, strlen(logdir)))
 		log = NULL;

@@ -61,7 +61,7 @@ take_output(struct exec *x, struct job *j)
 	ssize_t n = run_read(&j->proc->out, tmp, sizeof(tmp));
 
 	if (n > 0) {
-		job_output(j, tmp, (size_t)n);
+		job_output(x, j, tmp, (size_t)n);
 		if (x->ev && x->ev->output)
 			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
 	}
@@ -104,14 +104,12 @@ fail_start(struct exec *x, struct job *j)
 	struct buf b = BUF_INIT;
 
 	buf_printf(&b, "slipway: %s\n", err_msg());
-	if (j->proc && j->proc->log_fd >= 0)
-		job_output(j, b.ptr, b.len);
-	else
-		buf_add(&j->tail, b.ptr, b.len);
+	err_clear();
+	if (job_output(x, j, b.ptr, b.len) < 0)
+		err_clear();	/* the tail has it */
 	if (x->ev && x->ev->output)	/* shown as the job's output is */
 		x->ev->output(x->plan, j, b.ptr, b.len, x->ev->data);
 	buf_release(&b);
-	err_clear();
 	end_job(x, j, JOB_FAIL, 127);
 }
 

@@ -64,7 +64,7 @@ struct jrun {
 	size_t line;		/* its index in job->run */
 	pid_t *groups;		/* every line's process group */
 	size_t ngroups;
-	int log_fd;
+	int log_fd;		/* -1 until the job prints something */
 	long long deadline;	/* ms; past it: timeout */
 	long long kill_at;	/* ms; 0, or when SIGKILL follows the SIGTERM */
 	enum job_state ending;	/* JOB_TIMEOUT/JOB_CANCELLED once being killed */
@@ -85,8 +85,9 @@ int job_start(struct exec *x, struct job *j);
 int job_checked_out(struct exec *x, struct job *j, struct co_task *t);
 /* Starts line jr->line of j. */
 int job_next_line(struct exec *x, struct job *j);
-/* Keeps output in the log and the tail. */
-int job_output(struct job *j, const char *bytes, size_t len);
+/* Keeps output in the tail and the log (made at the first byte: j->log
+ * stays NULL for a job that prints nothing). */
+int job_output(struct exec *x, struct job *j, const char *bytes, size_t len);
 /* SIGTERM to whatever the job left running, SIGKILL 2 s later; reaps.
  * Returns 1 when nothing is left, 0 when something may be. */
 int job_kill_all(struct exec *x, struct job *j);

@@ -85,12 +85,6 @@ job_start(struct exec *x, struct job *j)
 	jr->out_w = pfd[1];
 	j->start_ms = monotonic_ms();
 	j->state = JOB_RUNNING;
-	buf_printf(&path, "%s/", x->opts->logdir);
-	file_name(&path, j->name);
-	buf_puts(&path, ".log");
-	j->log = buf_detach(&path, NULL);
-	if ((jr->log_fd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return err_set(-E_IO, "cannot write '%s': %s", j->log, strerror(errno));
 	jr->deadline = j->start_ms + (long long)j->timeout * 1000;
 	buf_printf(&path, "%s/", x->opts->workdir);
 	file_name(&path, j->name);
@@ -161,12 +155,26 @@ keep_tail(struct job *j, const char *bytes, size_t len)
 }
 
 int
-job_output(struct job *j, const char *bytes, size_t len)
+job_output(struct exec *x, struct job *j, const char *bytes, size_t len)
 {
 	struct jrun *jr = j->proc;
 	size_t off = 0;
 
 	keep_tail(j, bytes, len);
+	if (!len || !jr)
+		return 0;
+	if (jr->log_fd < 0) {	/* the first output: a job that prints nothing has no file */
+		struct buf path = BUF_INIT;
+
+		buf_printf(&path, "%s/", x->opts->logdir);
+		file_name(&path, j->name);
+		buf_puts(&path, ".log");
+		free(j->log);
+		j->log = buf_detach(&path, NULL);
+		jr->log_fd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (jr->log_fd < 0)
+			return err_set(-E_IO, "cannot write '%s': %s", j->log, strerror(errno));
+	}
 	while (off < len) {
 		ssize_t n = write(jr->log_fd, bytes + off, len - off);
 

@@ -544,4 +544,27 @@ test_expect_success 'a background process of one run line keeps writing to the l
 	test_grep "^srv | after$" out
 '
 
+test_expect_success 'a job that prints nothing leaves no log file; slipway logs shows nothing, and no note' '
+	git init -q quiet && (
+		cd quiet &&
+		cat >slipway.conf <<-\EOF &&
+		[job "quiet"]
+			run = true
+		[job "loud"]
+			run = "echo said"
+		[pipeline "q"]
+			on = feature
+		EOF
+		git add slipway.conf && test_commit q &&
+		slipway run q --plain >../out 2>&1 &&
+		logdir=$(sed -n "s/^logs: //p" ../out) &&
+		test ! -e "$logdir/quiet.log" &&
+		test "$(cat "$logdir/loud.log")" = said &&
+		slipway logs q quiet >../quiet.out 2>../quiet.err &&
+		test ! -s ../quiet.out && test ! -s ../quiet.err &&
+		slipway logs q loud >../loud.out &&
+		test "$(cat ../loud.out)" = said
+	)
+'
+
 test_done
