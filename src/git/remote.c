@@ -75,6 +75,8 @@ remote_list_refs(struct repo *r, const char *name, unsigned kinds,
 	size_t i;
 	int rc;
 
+	if (remote_list_local(r, name, kinds, refnames, out) == 0)
+		return 0;
 	repo_git_cmd(r, &cmd);
 	strvec_push(&cmd.argv, "ls-remote");
 	/* these become protocol v2 ref prefixes: the server sends only those */

@@ -33,6 +33,16 @@ int remote_list(struct repo *r, const char *name, struct remote_refs *out);
 #define REMOTE_TAGS 2u
 int remote_list_refs(struct repo *r, const char *name, unsigned kinds,
     const struct strvec *refnames, struct remote_refs *out);
+
+/*
+ * remote_list_refs for a remote whose URL is a path on this machine (or
+ * file://): the repository there is opened and its branches and tags read
+ * in process (~1 ms, where git ls-remote starts two processes). Returns 0
+ * with out filled, or 1 when git must do it (not local, unreadable here, a
+ * glob among refnames, all refs asked for, the remote hides refs).
+ */
+int remote_list_local(struct repo *r, const char *name, unsigned kinds,
+    const struct strvec *refnames, struct remote_refs *out);
 /* The advertised OID of refname, or NULL. */
 const git_oid *remote_refs_get(const struct remote_refs *refs, const char *refname);
 void remote_refs_release(struct remote_refs *refs);
