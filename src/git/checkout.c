@@ -14,6 +14,7 @@
 #include "lib/err.h"
 #include "lib/util.h"
 
+/* See checkout.h; the attributes files git reads, as Debian builds it. */
 int
 checkout_filters(struct repo *r)
 {
@@ -56,7 +57,7 @@ checkout_filters(struct repo *r)
 /* `git reset --hard` in dir: git writes the files and the index, its
  * filters applied. Killed when *stop becomes nonzero. */
 static int
-reset_hard(const char *dir, const volatile int *stop)
+reset_hard(const char *dir, const atomic_int *stop)
 {
 	struct run cmd = RUN_INIT;
 	struct run_child c;
@@ -75,14 +76,14 @@ reset_hard(const char *dir, const volatile int *stop)
 		struct pollfd p = { c.fd, POLLIN, 0 };
 		ssize_t n;
 
-		if (*stop)
+		if (atomic_load_explicit(stop, memory_order_relaxed))
 			run_kill(c.pid, SIGKILL);
 		if (poll(&p, 1, 100) > 0 && (n = run_read(&c, tmp, sizeof(tmp))) > 0)
 			buf_add(&out, tmp, (size_t)n);
 	}
 	run_wait(&c, 1, &status);
 	buf_rtrim(&out);
-	if (*stop)
+	if (atomic_load_explicit(stop, memory_order_relaxed))
 		rc = err_set(-E_INTERRUPTED, "the checkout was stopped");
 	else if (status != 0)
 		rc = err_set(-E_GENERIC, "git reset --hard failed: %s", out.ptr);
@@ -120,7 +121,7 @@ make_gitdir(struct repo *r, const char *dir, const git_oid *commit, int *gitfd)
 
 int
 checkout_make(struct repo *r, struct checkout *co, const char *dir, const git_oid *commit,
-    int use_git, const volatile int *stop)
+    int use_git, const atomic_int *stop)
 {
 	int dirfd = -1, gitfd = -1, rc, filtered = use_git;
 
@@ -143,16 +144,47 @@ checkout_make(struct repo *r, struct checkout *co, const char *dir, const git_oi
 		rc = checkout_remove(dir);
 		if (rc == 0 && mkdir(dir, 0777) < 0)
 			rc = err_set(-E_IO, "cannot create '%s': %s", dir, strerror(errno));
-		if (rc == 0 && (rc = make_gitdir(r, dir, commit, &gitfd)) == 0)
+		gitfd = -1;
+		if (rc == 0)
+			rc = make_gitdir(r, dir, commit, &gitfd);
+		if (gitfd >= 0)
 			close(gitfd);
 		if (rc == 0)
 			rc = reset_hard(dir, stop);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		char *msg = xstrdup(err_msg());	/* the first failure's */
+
 		checkout_remove(dir);
-	else
-		co->dir = xstrdup(dir);
-	return rc;
+		rc = err_set(rc, "%s", msg);
+		free(msg);
+		return rc;
+	}
+	co->dir = xstrdup(dir);
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		struct stat st;
+
+		if (fstat(dirfd, &st) == 0) {
+			co->uid = st.st_uid;
+			co->gid = st.st_gid;
+		}
+		close(dirfd);
+	}
+	return 0;
+}
+
+void
+checkout_begin(struct checkout *co)
+{
+	struct buf index = BUF_INIT;
+	struct stat st;
+
+	co->used.tv_sec = co->used.tv_nsec = 0;	/* unknown: every file is compared */
+	buf_printf(&index, "%s/.git/index", co->dir);
+	if (utimensat(AT_FDCWD, index.ptr, NULL, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    lstat(index.ptr, &st) == 0)
+		co->used = st.st_ctim;
+	buf_release(&index);
 }
 
 void
@@ -161,47 +193,4 @@ checkout_release(struct checkout *co)
 	free(co->dir);
 	co->dir = NULL;
 	buf_release(&co->index);
-}
-
-/* rm -rf of the entry name (a DT_ type, or DT_UNKNOWN) in the folder at;
- * never follows a symbolic link, and opens up read-only folders. */
-static int
-remove_at(int at, const char *name, unsigned char type)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, rc = 0;
-
-	if (type != DT_DIR && (unlinkat(at, name, 0) == 0 || errno == ENOENT))
-		return 0;
-	if (type != DT_DIR && errno != EISDIR)
-		return -1;
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES && fchmodat(at, name, 0700, 0) == 0)	/* chmod 0 */
-		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (remove_at(dirfd(d), de->d_name, de->d_type) < 0 && (errno == EACCES ||
-		    errno == EPERM) && fchmod(dirfd(d), 0700) == 0)	/* a read-only folder */
-			remove_at(dirfd(d), de->d_name, de->d_type);
-	}
-	closedir(d);
-	if (unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		rc = -1;
-	return rc;
-}
-
-int
-checkout_remove(const char *dir)
-{
-	if (remove_at(AT_FDCWD, dir, DT_UNKNOWN) < 0)
-		return err_set(-E_IO, "cannot remove the checkout '%s': %s", dir, strerror(errno));
-	return 0;
 }

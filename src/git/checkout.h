@@ -2,6 +2,7 @@
 #ifndef SLIPWAY_CHECKOUT_H
 #define SLIPWAY_CHECKOUT_H
 
+#include <stdatomic.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -13,10 +14,13 @@ struct checkout {
 	struct buf index;	/* its index as written: each file's stat data; empty
 				 * when git wrote the files (filters applied) */
 	mode_t umask;		/* the caller's umask: the files' permissions */
-	struct timespec used;	/* CLOCK_REALTIME_COARSE when a job began using it */
+	uid_t uid;		/* the owner of its folders */
+	gid_t gid;
+	struct timespec used;	/* when a job began using it, by the file system's
+				 * clock: see checkout_begin */
 };
 
-#define CHECKOUT_INIT { NULL, BUF_INIT, 022, { 0, 0 } }
+#define CHECKOUT_INIT { NULL, BUF_INIT, 022, 0, 0, { 0, 0 } }
 
 /* Whether git filters files on their way out here (core.autocrlf, core.eol,
  * an attributes file of the repository or the user's, core.symlinks =
@@ -38,20 +42,26 @@ int checkout_filters(struct repo *r);
  * several threads, each with its own r.
  */
 int checkout_make(struct repo *r, struct checkout *co, const char *dir, const git_oid *commit,
-    int use_git, const volatile int *stop);
+    int use_git, const atomic_int *stop);
 
 /*
  * Makes co, after a job used it, a fresh checkout of commit again -- or
  * says it cannot. Returns 0 when every file, folder and link is exactly as
  * checkout_make wrote it (type, permissions, inode, size, times, owner, one
  * link; the content itself where a change could hide in the same clock
- * tick as co->used), nothing was added, and dir/.git holds only HEAD (at
- * commit), commondir and index: then the index is written anew and
- * nothing else was touched. Returns 1 when anything differs (the caller
+ * tick as co->used; no extended attribute or ACL but security.* ones),
+ * nothing was added, and dir/.git holds only HEAD (at commit), commondir
+ * and index, plain files: then the index is written anew and nothing else
+ * was touched. Nothing it opens can block it (a FIFO, a device). Returns 1 when anything differs (the caller
  * removes it), or a negative code.
  */
 int checkout_renew(struct repo *r, struct checkout *co, const git_oid *commit,
-    const volatile int *stop);
+    const atomic_int *stop);
+
+/* A job begins using co: the file system's time now (its clock, its
+ * granularity: DIR/.git/index touched) goes into co->used. Files changed
+ * at that time or later are compared by content when co is renewed. */
+void checkout_begin(struct checkout *co);
 
 /* Frees co's memory (not its files). */
 void checkout_release(struct checkout *co);

@@ -30,7 +30,7 @@ struct entry {
 struct co {
 	git_repository *git;
 	int dirfd;
-	const volatile int *stop;
+	const atomic_int *stop;
 	struct buf path;	/* the entry's path, while the tree is read */
 	struct buf paths;	/* every entry's path, NUL-terminated */
 	struct entry *v;
@@ -124,7 +124,7 @@ read_tree(struct co *c, const git_tree *tree)
 		git_filemode_t mode = git_tree_entry_filemode(te);
 		git_tree *sub = NULL;
 
-		if (*c->stop)
+		if (atomic_load_explicit(c->stop, memory_order_relaxed))
 			return err_set(-E_INTERRUPTED, "the checkout was stopped");
 		buf_setlen(&c->path, end);
 		buf_puts(&c->path, name);
@@ -202,7 +202,7 @@ write_some(struct co *c, git_odb *odb)
 		c->next = from + CHUNK < c->nr ? from + CHUNK : c->nr;
 		pthread_mutex_unlock(&c->lock);
 		for (i = from; i < from + CHUNK && i < c->nr && rc == 0; i++) {
-			if (*c->stop)
+			if (atomic_load_explicit(c->stop, memory_order_relaxed))
 				rc = err_set(-E_INTERRUPTED, "the checkout was stopped");
 			else if (c->v[i].mode != GIT_FILEMODE_COMMIT)
 				rc = put_entry(c, odb, &c->v[i]);
@@ -326,7 +326,7 @@ put_index(struct co *c, struct buf *ix, int gitfd)
 
 int
 checkout_files(struct repo *r, int dirfd, int gitfd, const git_oid *commit,
-    const volatile int *stop, struct buf *index, int *filtered)
+    const atomic_int *stop, struct buf *index, int *filtered)
 {
 	struct co c;
 	git_commit *cm = NULL;

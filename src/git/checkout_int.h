@@ -2,6 +2,7 @@
 #ifndef SLIPWAY_CHECKOUT_INT_H
 #define SLIPWAY_CHECKOUT_INT_H
 
+#include <stdatomic.h>
 #include <sys/stat.h>
 
 #include "git/repo.h"
@@ -20,6 +21,6 @@ int checkout_new_file(int at, const char *name, const void *data, size_t len, in
  * what was made so far (the caller removes it).
  */
 int checkout_files(struct repo *r, int dirfd, int gitfd, const git_oid *commit,
-    const volatile int *stop, struct buf *index, int *filtered);
+    const atomic_int *stop, struct buf *index, int *filtered);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "git/checkout.h"
@@ -19,7 +20,7 @@ struct rn {
 	git_repository *git;
 	git_odb *odb;
 	const struct checkout *co;
-	const volatile int *stop;
+	const atomic_int *stop;
 	struct buf path;	/* the entry's path in the tree */
 	size_t at;		/* the next index entry's offset */
 };
@@ -83,10 +84,46 @@ racy(const struct rn *n, const struct stat *st)
 	    (st->st_ctim.tv_sec == u->tv_sec && st->st_ctim.tv_nsec >= u->tv_nsec);
 }
 
+/* Whether the open fd carries extended attributes (an ACL among them)
+ * other than security.* ones, the label a system gives every file. */
+static int
+odd_xattrs(int fd)
+{
+	char names[4096], *p;
+	ssize_t n = flistxattr(fd, names, sizeof(names));
+
+	if (n < 0)
+		return errno != ENOTSUP;	/* ERANGE: many */
+	for (p = names; p < names + n; p += strlen(p) + 1)
+		if (strncmp(p, "security.", 9))
+			return 1;
+	return 0;
+}
+
+/* Opens name in the folder at for reading when it is a plain file with one
+ * link, permissions perm and our owner, without blocking (a FIFO) or
+ * following a link; -1 otherwise. */
+static int
+open_plain(int at, const char *name, mode_t perm, int flags)
+{
+	struct stat st;
+	int fd = openat(at, name, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (st.st_mode & 07777) != perm || st.st_uid != geteuid() || odd_xattrs(fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Whether name in the folder at holds exactly the blob id (a link: points
  * at it). */
 static int
-same_content(struct rn *n, int at, const char *name, const git_oid *id, int link)
+same_content(struct rn *n, int at, const char *name, const git_oid *id, int link,
+    const struct stat *st)
 {
 	git_odb_object *obj = NULL;
 	size_t len;
@@ -100,7 +137,7 @@ same_content(struct rn *n, int at, const char *name, const git_oid *id, int link
 	got = xmalloc(len + 1);
 	if (link) {
 		r = readlinkat(at, name, got, len + 1);
-	} else if ((fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+	} else if ((fd = open_plain(at, name, st->st_mode & 07777, O_RDONLY)) >= 0) {
 		size_t off = 0;
 
 		while (off <= len && (r = read(fd, got + off, len + 1 - off)) > 0)
@@ -114,7 +151,8 @@ same_content(struct rn *n, int at, const char *name, const git_oid *id, int link
 	return same;
 }
 
-/* How many entries the open folder fd has (".git" not counted at the top). */
+/* How many entries the open folder fd has (".git" not counted at the top);
+ * -1 when it carries odd extended attributes. */
 static long
 count_entries(int fd, int top)
 {
@@ -123,8 +161,10 @@ count_entries(int fd, int top)
 	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 
-	if (!d) {
-		if (dup_fd >= 0)
+	if (!d || odd_xattrs(dup_fd)) {
+		if (d)
+			closedir(d);
+		else if (dup_fd >= 0)
 			close(dup_fd);
 		return -1;
 	}
@@ -136,13 +176,14 @@ count_entries(int fd, int top)
 	return n;
 }
 
-/* Whether the folder at/name is a folder with the permissions it was
- * made with. */
+/* Whether the folder at/name is a folder with the permissions and owner
+ * it was made with. */
 static int
 same_dir(const struct checkout *co, int at, const char *name, struct stat *st)
 {
 	return fstatat(at, name, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st->st_mode) &&
-	    (st->st_mode & 07777) == (0777 & ~co->umask);
+	    (st->st_mode & 07777) == (0777 & ~co->umask) && st->st_uid == co->uid &&
+	    st->st_gid == co->gid;
 }
 
 static int renew_tree(struct rn *n, int at, const git_tree *tree, int top);
@@ -184,7 +225,8 @@ renew_entry(struct rn *n, int at, const git_tree_entry *te)
 	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_stat(n, &e, &st))
 		return CHANGED;
 	if (racy(n, &st)) {
-		rc = same_content(n, at, name, git_tree_entry_id(te), mode == GIT_FILEMODE_LINK);
+		rc = same_content(n, at, name, git_tree_entry_id(te), mode == GIT_FILEMODE_LINK,
+		    &st);
 		return rc < 0 ? rc : rc ? 0 : CHANGED;
 	}
 	return 0;
@@ -202,7 +244,7 @@ renew_tree(struct rn *n, int at, const git_tree *tree, int top)
 	for (i = 0; i < count && rc == 0; i++) {
 		const git_tree_entry *te = git_tree_entry_byindex(tree, i);
 
-		if (*n->stop)
+		if (atomic_load_explicit(n->stop, memory_order_relaxed))
 			return err_set(-E_INTERRUPTED, "the checkout was stopped");
 		buf_setlen(&n->path, end);
 		buf_puts(&n->path, git_tree_entry_name(te));
@@ -212,14 +254,14 @@ renew_tree(struct rn *n, int at, const git_tree *tree, int top)
 	return rc;
 }
 
-/* Whether the file name in the folder at holds exactly want. */
+/* Whether the file name in the folder at is as made and holds exactly want. */
 static int
-file_is(int at, const char *name, const char *want)
+file_is(const struct checkout *co, int at, const char *name, const char *want)
 {
 	char got[4096];
 	size_t len = strlen(want);
 	ssize_t r = -1;
-	int fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_plain(at, name, 0666 & ~co->umask, O_RDONLY);
 
 	if (fd >= 0) {
 		r = read(fd, got, sizeof(got));
@@ -238,7 +280,7 @@ put_index(const struct checkout *co, int dirfd)
 	char *got = xmalloc(ix->len + 1);
 	ssize_t n = -1;
 	size_t off = 0;
-	int fd = openat(dirfd, ".git/index", O_RDWR | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+	int fd = open_plain(dirfd, ".git/index", 0666 & ~co->umask, O_RDWR), rc = 0;
 
 	if (fd >= 0) {
 		while (off <= ix->len && (n = read(fd, got + off, ix->len + 1 - off)) > 0)
@@ -270,11 +312,11 @@ renew_gitdir(struct repo *r, const struct checkout *co, int dirfd, const git_oid
 	    (fd = openat(dirfd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return CHANGED;
 	buf_printf(&want, "%s\n", git_oid_tostr_s(commit));
-	if (count_entries(fd, 0) != 3 || !file_is(fd, "HEAD", want.ptr))
+	if (count_entries(fd, 0) != 3 || !file_is(co, fd, "HEAD", want.ptr))
 		goto out;
 	buf_reset(&want);
 	buf_printf(&want, "%s\n", git_repository_commondir(r->git));
-	if (!file_is(fd, "commondir", want.ptr) || fstatat(fd, "index", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	if (!file_is(co, fd, "commondir", want.ptr) || fstatat(fd, "index", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode) || st.st_nlink != 1)	/* a link elsewhere: never write through */
 		goto out;
 	close(fd);
@@ -289,7 +331,7 @@ out:
 
 int
 checkout_renew(struct repo *r, struct checkout *co, const git_oid *commit,
-    const volatile int *stop)
+    const atomic_int *stop)
 {
 	struct rn n = { r->git, NULL, co, stop, BUF_INIT, 12 };
 	git_commit *cm = NULL;
@@ -301,7 +343,8 @@ checkout_renew(struct repo *r, struct checkout *co, const git_oid *commit,
 		return CHANGED;	/* git wrote it: not ours to judge */
 	if ((dirfd = open(co->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return CHANGED;
-	if (fstat(dirfd, &st) < 0 || (st.st_mode & 07777) != (0777 & ~co->umask))
+	if (fstat(dirfd, &st) < 0 || (st.st_mode & 07777) != (0777 & ~co->umask) ||
+	    st.st_uid != co->uid || st.st_gid != co->gid)
 		rc = CHANGED;
 	else if (git_repository_odb(&n.odb, r->git) < 0 ||
 	    git_commit_lookup(&cm, r->git, commit) < 0 || git_commit_tree(&tree, cm) < 0)

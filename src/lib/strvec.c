@@ -57,6 +57,15 @@ strvec_pushl(struct strvec *sv, ...)
 }
 
 void
+strvec_pop(struct strvec *sv)
+{
+	if (!sv->nr)
+		return;
+	free(sv->v[--sv->nr]);
+	sv->v[sv->nr] = NULL;
+}
+
+void
 strvec_clear(struct strvec *sv)
 {
 	size_t i;

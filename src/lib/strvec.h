@@ -20,6 +20,8 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 void strvec_pushl(struct strvec *sv, ...);	/* NULL-terminated list */
 /* Takes ownership of s. */
 void strvec_push_nodup(struct strvec *sv, char *s);
+/* Frees and drops the last string (none: nothing happens). */
+void strvec_pop(struct strvec *sv);
 void strvec_clear(struct strvec *sv);
 /* Index of s in sv, or -1. */
 int strvec_find(const struct strvec *sv, const char *s);

@@ -29,6 +29,7 @@ next_task(struct checkouts *w)
 	return t;
 }
 
+/* Hands the finished t to the loop, and wakes it. */
 static void
 finish_task(struct checkouts *w, struct co_task *t)
 {
@@ -74,7 +75,8 @@ check_out(struct checkouts *w, struct repo *r, struct co_task *t, int use_git)
 		if (rc != -E_INTERRUPTED)
 			err_clear();	/* changed, or unreadable: it goes */
 		if (checkout_remove(t->co.dir) < 0 && rc != -E_INTERRUPTED)
-			return -E_IO;
+			t->note = xstrdup(err_msg());	/* a new one all the same */
+		err_clear();
 		checkout_release(&t->co);
 		if (rc == -E_INTERRUPTED)
 			return err_set(rc, "the checkout was stopped");
@@ -82,6 +84,8 @@ check_out(struct checkouts *w, struct repo *r, struct co_task *t, int use_git)
 	return checkout_make(r, &t->co, t->want, &t->commit, use_git, &t->stop);
 }
 
+/* A checkout worker: tasks until told to quit, with a repository handle
+ * of its own (opened at the first checkout). */
 static void *
 worker(void *arg)
 {
@@ -239,6 +243,7 @@ co_task_free(struct co_task *t)
 		return;
 	free(t->want);
 	free(t->msg);
+	free(t->note);
 	checkout_release(&t->co);
 	free(t);
 }

@@ -172,12 +172,12 @@ begin_kill(struct job *j, enum job_state why, int sig)
 	struct jrun *jr = j->proc;
 	size_t i;
 
-	if (!jr->ending) {
-		jr->ending = why;
+	if (!jr->ending || sig == SIGKILL)	/* SIGKILL again after as long */
 		jr->kill_at = monotonic_ms() + GRACE_MS;
-	}
+	if (!jr->ending)
+		jr->ending = why;
 	if (jr->co)
-		jr->co->stop = 1;
+		atomic_store_explicit(&jr->co->stop, 1, memory_order_relaxed);
 	for (i = 0; i < jr->ngroups; i++)
 		run_kill(jr->groups[i], sig);
 }
@@ -305,7 +305,7 @@ step(struct exec *x, int timeout_ms, const sigset_t *mask)
 			continue;
 		if (!jr->ending && now >= jr->deadline)
 			begin_kill(j, JOB_TIMEOUT, SIGTERM);
-		else if (jr->ending && now >= jr->kill_at)
+		else if (jr->ending && jr->ready && now >= jr->kill_at)
 			begin_kill(j, jr->ending, SIGKILL);
 		if (jr->ready && run_wait(&jr->child, 0, &status))
 			line_ended(x, j, status);
@@ -325,8 +325,8 @@ next_wait(const struct plan *p)
 		const struct jrun *jr = p->jobs[i].proc;
 		long long at;
 
-		if (p->jobs[i].state != JOB_RUNNING || !jr)
-			continue;
+		if (p->jobs[i].state != JOB_RUNNING || !jr || (jr->ending && !jr->ready))
+			continue;	/* a checkout being stopped: nothing to kill */
 		at = jr->ending ? jr->kill_at : jr->deadline;
 		if (at - now < wait)
 			wait = at - now;

@@ -17,9 +17,10 @@ struct co_task {
 	struct checkout co;	/* the checkout made or renewed, or to remove */
 	git_oid commit;
 	int remove;		/* 1: remove co; 0: make it */
-	volatile int stop;	/* set by the loop: give up (cancel, timeout) */
+	atomic_int stop;	/* set by the loop: give up (cancel, timeout) */
 	int rc;			/* the outcome: 0 or a negative code, */
 	char *msg;		/* with this message */
+	char *note;		/* worth telling the job's log (it goes on) */
 	struct co_task *next;
 };
 
@@ -89,7 +90,9 @@ int job_next_line(struct exec *x, struct job *j);
  * stays NULL for a job that prints nothing). */
 int job_output(struct exec *x, struct job *j, const char *bytes, size_t len);
 /* SIGTERM to whatever the job left running, SIGKILL 2 s later; reaps.
- * Returns 1 when nothing is left, 0 when something may be. */
+ * Returns 1 when nothing is left, 0 when something may be (a process of
+ * this or another job slipway cannot tell apart: an orphan without the
+ * job's marker). */
 int job_kill_all(struct exec *x, struct job *j);
 /* Done with the job's checkout: kept for another job when clean (the job
  * ended by itself and left nothing running), else handed to the workers

@@ -100,17 +100,28 @@ job_checked_out(struct exec *x, struct job *j, struct co_task *t)
 	struct jrun *jr = j->proc;
 
 	if (t->rc < 0) {
-		err_set(t->rc, "cannot check out %s for job '%s': %s",
+		int rc = err_set(t->rc, "cannot check out %s for job '%s': %s",
 		    repo_short(&x->plan->commit), j->name, t->msg);
+
 		co_task_free(t);
 		jr->co = NULL;
-		return -E_GENERIC;
+		return rc;
 	}
 	jr->ready = 1;
 	j->dir = xstrdup(t->co.dir);
+	if (t->note) {	/* said, and the job goes on */
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "slipway: note: %s\n", t->note);
+		job_output(x, j, b.ptr, b.len);
+		if (x->ev && x->ev->output)
+			x->ev->output(x->plan, j, b.ptr, b.len, x->ev->data);
+		buf_release(&b);
+		err_clear();
+	}
 	/* from here on a change to a file shows in its ctime, or is in the
 	 * same clock tick: checkout_renew compares those files' content */
-	clock_gettime(CLOCK_REALTIME_COARSE, &t->co.used);
+	checkout_begin(&t->co);
 	return jr->ending ? 0 : job_next_line(x, j);
 }
 
@@ -191,12 +202,15 @@ job_output(struct exec *x, struct job *j, const char *bytes, size_t len)
 static int
 has_marker(const char *pid, const char *marker, size_t mlen)
 {
-	char path[64], data[65536];
+	char data[65536];
+	struct buf path = BUF_INIT;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	buf_printf(&path, "/proc/%s/environ", pid);
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	buf_release(&path);
+	if (fd < 0)
 		return 0;
 	n = read(fd, data, sizeof(data));
 	close(fd);
@@ -205,21 +219,24 @@ has_marker(const char *pid, const char *marker, size_t mlen)
 
 /* Whether pid (one of our children) is a zombie: then it is reaped. */
 static int
-reaped_zombie(const char *pid)
+reaped_zombie(pid_t pid)
 {
-	char path[64], stat[512], *paren;
+	char stat[512], *paren;
+	struct buf path = BUF_INIT;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	buf_printf(&path, "/proc/%d/stat", (int)pid);
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	buf_release(&path);
+	if (fd < 0)
 		return 1;	/* gone */
 	n = read(fd, stat, sizeof(stat) - 1);
 	close(fd);
 	stat[n > 0 ? n : 0] = '\0';
 	if (!(paren = strrchr(stat, ')')) || paren[1] != ' ' || paren[2] != 'Z')
 		return 0;
-	waitpid(atoi(pid), NULL, WNOHANG);
+	waitpid(pid, NULL, WNOHANG);
 	return 1;
 }
 
@@ -232,13 +249,16 @@ reaped_zombie(const char *pid)
 static int
 orphans_live(struct exec *x)
 {
-	char path[64], list[4096], *s, *end;
+	char list[4096], *s, *end;
+	struct buf path = BUF_INIT;
 	size_t i;
 	ssize_t n;
 	int fd, found = 0;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	buf_printf(&path, "/proc/self/task/%d/children", (int)getpid());
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	buf_release(&path);
+	if (fd < 0)
 		return 1;	/* no such file here: look everywhere */
 	n = read(fd, list, sizeof(list) - 1);
 	close(fd);
@@ -247,7 +267,6 @@ orphans_live(struct exec *x)
 	list[n] = '\0';
 	for (s = list; !found && *s; s = end) {
 		long pid = strtol(s, &end, 10);
-		char num[24];
 
 		if (end == s)
 			break;
@@ -257,8 +276,7 @@ orphans_live(struct exec *x)
 			if (jr && jr->child.pid == pid)
 				break;
 		}
-		snprintf(num, sizeof(num), "%ld", pid);
-		found = i == x->plan->njobs && !reaped_zombie(num);
+		found = i == x->plan->njobs && !reaped_zombie((pid_t)pid);
 	}
 	return found;
 }
@@ -304,16 +322,16 @@ job_kill_all(struct exec *x, struct job *j)
 	long long until = monotonic_ms() + 2000;
 
 	if (!signal_leftovers(x, j, SIGTERM))
-		return 1;
+		return !orphans_live(x);
 	while (monotonic_ms() < until) {
 		struct timespec ts = { 0, 20 * 1000000 };
 
 		nanosleep(&ts, NULL);
 		if (!signal_leftovers(x, j, 0))
-			return 1;
+			return !orphans_live(x);
 	}
 	signal_leftovers(x, j, SIGKILL);
-	return !signal_leftovers(x, j, 0);
+	return !signal_leftovers(x, j, 0) && !orphans_live(x);
 }
 
 void

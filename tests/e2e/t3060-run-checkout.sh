@@ -496,4 +496,45 @@ test_expect_success 'a checkout of 3,000 files (written by several threads) is e
 	no_checkouts .
 '
 
+# pair_run DIRTY: job a runs DIRTY in its checkout, job b (after it) says
+# whether its own checkout is pristine; the run must end within 60 s
+pair_run() {
+	git init -q "pair$1" && (
+		cd "pair$1" &&
+		git config -f slipway.conf pipeline.ci.on "feature production" &&
+		git config -f slipway.conf job.a.run "$2" &&
+		git config -f slipway.conf job.b.needs a &&
+		git config -f slipway.conf job.b.run "sleep \${SLEEP_B:-0}; test -z \"\$(git status --porcelain --ignored)\" && test \"\$(ls -A .git | tr \"\\n\" \" \")\" = \"HEAD commondir index \" && test \"\$(cat top.txt)\" = top && echo pristine" &&
+		git config -f slipway.conf run.pass-env "PATH HOME SLEEP_B" &&
+		mkdir -p dir && echo top >top.txt && echo in >dir/f &&
+		git add . && test_commit pair &&
+		timeout 60 "$SLIPWAY" run --force --jobs 1 >../out 2>&1 ||
+		{ echo "slipway run exited $?:"; cat ../out; false; } &&
+		test_grep "^b | pristine$" ../out &&
+		no_checkouts .
+	)
+}
+
+test_expect_success 'a FIFO put in .git does not hang the next job (it gets a new checkout)' '
+	pair_run 1 "rm .git/HEAD && mkfifo .git/HEAD"
+'
+
+test_expect_success 'a daemon without the job marker (setsid env -i) keeps its checkout from the next job' '
+	SLEEP_B=2 && export SLEEP_B &&
+	pair_run 2 "setsid env -i /bin/sh -c \"sleep 1; echo evil >top.txt\" </dev/null >/dev/null 2>&1 & sleep 0.3"
+'
+
+test_expect_success 'an extended attribute on a folder, a linked or re-moded .git/HEAD: a new checkout' '
+	if setfattr -n user.t -v 1 . 2>/dev/null || python3 -c "import os; os.setxattr(\".\", \"user.t\", b\"1\")" 2>/dev/null
+	then
+		pair_run 3 "python3 -c \"import os; os.setxattr(\\\"dir\\\", \\\"user.evil\\\", b\\\"1\\\")\"" || return 1
+	fi &&
+	pair_run 4 "ln .git/HEAD \"\$HOME/head-link\"" &&
+	pair_run 5 "chmod 600 .git/commondir"
+'
+
+test_expect_success 'a folder 300 deep, with few descriptors to spare, is removed' '
+	(ulimit -n 64 && pair_run 6 "p=.; for i in \$(seq 300); do p=\$p/d; done; mkdir -p \$p && touch \$p/f")
+'
+
 test_done
