@@ -77,6 +77,14 @@ drain(struct exec *x, struct job *j)
 		;
 }
 
+/* The tail a record keeps: the last JOB_TAIL_MAX bytes. */
+static void
+trim_tail(struct job *j)
+{
+	if (j->tail.len > JOB_TAIL_MAX)
+		buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
+}
+
 /* The job is over: its leftovers killed, its checkout kept or removed. */
 static void
 end_job(struct exec *x, struct job *j, enum job_state state, int status)
@@ -91,8 +99,7 @@ end_job(struct exec *x, struct job *j, enum job_state state, int status)
 	j->state = state;
 	j->exit = status;
 	j->end_ms = monotonic_ms();
-	if (j->tail.len > JOB_TAIL_MAX)
-		buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
+	trim_tail(j);
 	job_close(j);
 	ended(x, j);
 }
@@ -230,8 +237,7 @@ removed(struct co_task *t)
 	if (t->rc < 0) {
 		buf_printf(&b, "slipway: %s\n", t->msg);
 		buf_add(&j->tail, b.ptr, b.len);
-		if (j->tail.len > JOB_TAIL_MAX)
-			buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
+		trim_tail(j);
 		if (j->log && (fd = open(j->log, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
 			ssize_t n = write(fd, b.ptr, b.len);
 
