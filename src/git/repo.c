@@ -134,14 +134,58 @@ repo_read_at(struct repo *r, const git_oid *commit_id, const char *path, struct 
 	return rc;
 }
 
+/* Whether the object database has a commit-graph (one file, or a chain). */
+static int
+has_commit_graph(struct repo *r)
+{
+	static const char *const files[] = { "objects/info/commit-graph",
+	    "objects/info/commit-graphs/commit-graph-chain" };
+	struct buf path = BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < ARRAY_SIZE(files) && !found; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s%s", git_repository_commondir(r->git), files[i]);
+		found = access(path.ptr, F_OK) == 0;
+	}
+	buf_release(&path);
+	return found;
+}
+
 int
 repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *ahead,
     size_t *behind)
 {
-	size_t n = 0, m = 0;
+	struct run cmd = RUN_INIT;
+	char range[2 * GIT_OID_HEXSZ + 4];
+	unsigned long n = 0, m = 0;
+	int rc;
 
-	if (git_graph_ahead_behind(&n, &m, r->git, a, b) < 0)
-		return repo_error(-E_GENERIC, "counting commits");
+	/* with a commit-graph (git gc writes one), git: it walks with the
+	 * graph, where libgit2 1.5 first verifies the whole file (~55 ms with
+	 * 300,000 commits, more than the walk); without one, libgit2 (no
+	 * process to start) */
+	if (!has_commit_graph(r)) {
+		size_t x = 0, y = 0;
+
+		if (git_graph_ahead_behind(&x, &y, r->git, a, b) < 0)
+			return repo_error(-E_GENERIC, "counting commits");
+		*ahead = x;
+		if (behind)
+			*behind = y;
+		return 0;
+	}
+	git_oid_tostr(range, GIT_OID_HEXSZ + 1, a);
+	memcpy(range + GIT_OID_HEXSZ, "...", 3);
+	git_oid_tostr(range + GIT_OID_HEXSZ + 3, GIT_OID_HEXSZ + 1, b);
+	repo_git_cmd(r, &cmd);
+	strvec_pushl(&cmd.argv, "rev-list", "--count", "--left-right", range, NULL);
+	if ((rc = repo_git(r, &cmd)) == 0 && sscanf(cmd.out.ptr, "%lu %lu", &n, &m) != 2)
+		rc = err_set(-E_GENERIC, "counting commits: unexpected output from git rev-list");
+	run_release(&cmd);
+	if (rc < 0)
+		return rc;
 	*ahead = n;
 	if (behind)
 		*behind = m;

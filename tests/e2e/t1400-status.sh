@@ -85,4 +85,14 @@ test_expect_success 'bad arguments: exit 2, named, nothing read or changed' '
 	unchanged
 '
 
+test_expect_success 'with a commit-graph (git gc writes one) the count is the same' '
+	fresh_release_repo &&
+	(cd work && git switch -q staging && test_commit two two.txt && test_commit three three.txt &&
+	 git push -q origin staging && git commit-graph write --reachable) &&
+	test -f work/.git/objects/info/commit-graph &&
+	(cd work && GIT_TRACE="$TRASH/trace" slipway status </dev/null >../out 2>../err) &&
+	test_grep "3 commits ahead" out &&
+	grep "rev-list --count --left-right" trace
+'
+
 test_done
