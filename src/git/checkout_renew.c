@@ -119,6 +119,23 @@ open_plain(int at, const char *name, mode_t perm, int flags)
 	return fd;
 }
 
+/* Whether the open file fd holds exactly want (len bytes), from where it
+ * is read; 1 yes, 0 no (or unreadable). */
+static int
+holds(int fd, const char *want, size_t len)
+{
+	char *got = xmalloc(len + 1);
+	size_t off = 0;
+	ssize_t r = 0;
+	int same;
+
+	while (off <= len && (r = read(fd, got + off, len + 1 - off)) > 0)
+		off += (size_t)r;
+	same = r >= 0 && off == len && !memcmp(got, want, len);
+	free(got);
+	return same;
+}
+
 /* Whether name in the folder at holds exactly the blob id (a link: points
  * at it). */
 static int
@@ -126,27 +143,24 @@ same_content(struct rn *n, int at, const char *name, const git_oid *id, int link
     const struct stat *st)
 {
 	git_odb_object *obj = NULL;
+	const char *want;
 	size_t len;
-	char *got;
-	ssize_t r = -1;
-	int fd, same;
+	int fd, same = 0;
 
 	if (git_odb_read(&obj, n->odb, id) < 0)
 		return repo_error(-E_GENERIC, "reading '%s'", n->path.ptr);
+	want = git_odb_object_data(obj);
 	len = git_odb_object_size(obj);
-	got = xmalloc(len + 1);
 	if (link) {
-		r = readlinkat(at, name, got, len + 1);
-	} else if ((fd = open_plain(at, name, st->st_mode & 07777, O_RDONLY)) >= 0) {
-		size_t off = 0;
+		char *got = xmalloc(len + 1);
 
-		while (off <= len && (r = read(fd, got + off, len + 1 - off)) > 0)
-			off += (size_t)r;
-		r = r < 0 ? -1 : (ssize_t)off;
+		same = readlinkat(at, name, got, len + 1) == (ssize_t)len &&
+		    !memcmp(got, want, len);
+		free(got);
+	} else if ((fd = open_plain(at, name, st->st_mode & 07777, O_RDONLY)) >= 0) {
+		same = holds(fd, want, len);
 		close(fd);
 	}
-	same = r == (ssize_t)len && !memcmp(got, git_odb_object_data(obj), len);
-	free(got);
 	git_odb_object_free(obj);
 	return same;
 }
@@ -258,16 +272,13 @@ renew_tree(struct rn *n, int at, const git_tree *tree, int top)
 static int
 file_is(const struct checkout *co, int at, const char *name, const char *want)
 {
-	char got[4096];
-	size_t len = strlen(want);
-	ssize_t r = -1;
-	int fd = open_plain(at, name, 0666 & ~co->umask, O_RDONLY);
+	int fd = open_plain(at, name, 0666 & ~co->umask, O_RDONLY), same = 0;
 
 	if (fd >= 0) {
-		r = read(fd, got, sizeof(got));
+		same = holds(fd, want, strlen(want));
 		close(fd);
 	}
-	return len < sizeof(got) && r == (ssize_t)len && !memcmp(got, want, len);
+	return same;
 }
 
 /* The index as first written back into dir/.git, unless it still is: in
@@ -277,15 +288,11 @@ static int
 put_index(const struct checkout *co, int dirfd)
 {
 	const struct buf *ix = &co->index;
-	char *got = xmalloc(ix->len + 1);
 	ssize_t n = -1;
-	size_t off = 0;
 	int fd = open_plain(dirfd, ".git/index", 0666 & ~co->umask, O_RDWR), rc = 0;
 
 	if (fd >= 0) {
-		while (off <= ix->len && (n = read(fd, got + off, ix->len + 1 - off)) > 0)
-			off += (size_t)n;
-		if (n < 0 || off != ix->len || memcmp(got, ix->ptr, ix->len))
+		if (!holds(fd, ix->ptr, ix->len))
 			n = pwrite(fd, ix->ptr, ix->len, 0) == (ssize_t)ix->len &&
 			    ftruncate(fd, (off_t)ix->len) == 0 ? 0 : -1;
 		else
@@ -295,7 +302,6 @@ put_index(const struct checkout *co, int dirfd)
 	}
 	if (fd < 0 || n < 0)
 		rc = err_set(-E_IO, "cannot write '%s/.git/index': %s", co->dir, strerror(errno));
-	free(got);
 	return rc;
 }
 

@@ -105,18 +105,27 @@ remote_list_refs(struct repo *r, const char *name, unsigned kinds,
 		const char *tab = memchr(p, '\t', n);
 
 		if (tab && tab - p == GIT_OID_HEXSZ && (p + n)[-1] != '}') {
-			if (out->nr == out->alloc) {
-				out->alloc = out->alloc ? out->alloc * 2 : 64;
-				out->v = xrealloc(out->v, out->alloc * sizeof(*out->v));
-			}
-			git_oid_fromstrn(&out->v[out->nr].oid, p, GIT_OID_HEXSZ);
-			out->v[out->nr++].name = xstrndup(tab + 1, (size_t)(p + n - tab - 1));
+			git_oid oid;
+
+			git_oid_fromstrn(&oid, p, GIT_OID_HEXSZ);
+			remote_refs_add(out, tab + 1, (size_t)(p + n - tab - 1), &oid);
 		}
 		p += n + (p[n] == '\n');
 	}
 out:
 	run_release(&cmd);
 	return rc;
+}
+
+void
+remote_refs_add(struct remote_refs *refs, const char *name, size_t len, const git_oid *oid)
+{
+	if (refs->nr == refs->alloc) {
+		refs->alloc = refs->alloc ? refs->alloc * 2 : 64;
+		refs->v = xrealloc(refs->v, refs->alloc * sizeof(*refs->v));
+	}
+	refs->v[refs->nr].oid = *oid;
+	refs->v[refs->nr++].name = xstrndup(name, len);
 }
 
 const git_oid *

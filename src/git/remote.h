@@ -34,6 +34,10 @@ int remote_list(struct repo *r, const char *name, struct remote_refs *out);
 int remote_list_refs(struct repo *r, const char *name, unsigned kinds,
     const struct strvec *refnames, struct remote_refs *out);
 
+/* Appends a ref (its name's first len bytes) to refs. */
+void remote_refs_add(struct remote_refs *refs, const char *name, size_t len,
+    const git_oid *oid);
+
 /*
  * remote_list_refs for a remote whose URL is a path on this machine (or
  * file://): the repository there is opened and its branches and tags read

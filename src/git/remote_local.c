@@ -57,7 +57,6 @@ static int
 keep_ref(const char *name, const git_oid *oid, void *data)
 {
 	struct wanted *w = data;
-	struct remote_refs *out = w->out;
 	size_t i;
 
 	for (i = 0; w->names && i < w->names->nr; i++)
@@ -65,12 +64,7 @@ keep_ref(const char *name, const git_oid *oid, void *data)
 			break;
 	if (w->names && i == w->names->nr)
 		return 0;
-	if (out->nr == out->alloc) {
-		out->alloc = out->alloc ? out->alloc * 2 : 64;
-		out->v = xrealloc(out->v, out->alloc * sizeof(*out->v));
-	}
-	out->v[out->nr].oid = *oid;
-	out->v[out->nr++].name = xstrdup(name);
+	remote_refs_add(w->out, name, strlen(name), oid);
 	return 0;
 }
 

@@ -60,11 +60,8 @@ take_output(struct exec *x, struct job *j)
 	char tmp[65536];
 	ssize_t n = run_read(&j->proc->out, tmp, sizeof(tmp));
 
-	if (n > 0) {
-		job_output(x, j, tmp, (size_t)n);
-		if (x->ev && x->ev->output)
-			x->ev->output(x->plan, j, tmp, (size_t)n, x->ev->data);
-	}
+	if (n > 0)
+		job_say(x, j, tmp, (size_t)n);
 	return n;
 }
 
@@ -112,10 +109,7 @@ fail_start(struct exec *x, struct job *j)
 
 	buf_printf(&b, "slipway: %s\n", err_msg());
 	err_clear();
-	if (job_output(x, j, b.ptr, b.len) < 0)
-		err_clear();	/* the tail has it */
-	if (x->ev && x->ev->output)	/* shown as the job's output is */
-		x->ev->output(x->plan, j, b.ptr, b.len, x->ev->data);
+	job_say(x, j, b.ptr, b.len);
 	buf_release(&b);
 	end_job(x, j, JOB_FAIL, 127);
 }

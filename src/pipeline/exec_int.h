@@ -89,6 +89,9 @@ int job_next_line(struct exec *x, struct job *j);
 /* Keeps output in the tail and the log (made at the first byte: j->log
  * stays NULL for a job that prints nothing). */
 int job_output(struct exec *x, struct job *j, const char *bytes, size_t len);
+/* Output slipway itself has for the job: into its log and tail, and shown
+ * as the job's own output is. */
+void job_say(struct exec *x, struct job *j, const char *bytes, size_t len);
 /* SIGTERM to whatever the job left running, SIGKILL 2 s later; reaps.
  * Returns 1 when nothing is left, 0 when something may be (a process of
  * this or another job slipway cannot tell apart: an orphan without the

@@ -24,6 +24,18 @@ file_name(struct buf *b, const char *name)
 			buf_putc(b, *name == '[' ? '@' : *name);
 }
 
+/* DIR/NAME[SUFFIX] for job j: its checkout, or its log. Caller frees. */
+static char *
+job_path(const char *dir, const struct job *j, const char *suffix)
+{
+	struct buf path = BUF_INIT;
+
+	buf_printf(&path, "%s/", dir);
+	file_name(&path, j->name);
+	buf_puts(&path, suffix);
+	return buf_detach(&path, NULL);
+}
+
 static void
 push_passed(struct strvec *env, const struct strvec *names)
 {
@@ -71,7 +83,7 @@ int
 job_start(struct exec *x, struct job *j)
 {
 	struct jrun *jr = xcalloc(1, sizeof(*jr));
-	struct buf path = BUF_INIT;
+	char *path;
 	int pfd[2];
 
 	j->proc = jr;
@@ -86,10 +98,9 @@ job_start(struct exec *x, struct job *j)
 	j->start_ms = monotonic_ms();
 	j->state = JOB_RUNNING;
 	jr->deadline = j->start_ms + (long long)j->timeout * 1000;
-	buf_printf(&path, "%s/", x->opts->workdir);
-	file_name(&path, j->name);
-	jr->co = co_task_new(j, path.ptr, &x->plan->commit);
-	buf_release(&path);
+	path = job_path(x->opts->workdir, j, "");
+	jr->co = co_task_new(j, path, &x->plan->commit);
+	free(path);
 	checkouts_add(&x->workers, jr->co);
 	return 0;
 }
@@ -113,11 +124,8 @@ job_checked_out(struct exec *x, struct job *j, struct co_task *t)
 		struct buf b = BUF_INIT;
 
 		buf_printf(&b, "slipway: note: %s\n", t->note);
-		job_output(x, j, b.ptr, b.len);
-		if (x->ev && x->ev->output)
-			x->ev->output(x->plan, j, b.ptr, b.len, x->ev->data);
+		job_say(x, j, b.ptr, b.len);
 		buf_release(&b);
-		err_clear();
 	}
 	/* from here on a change to a file shows in its ctime, or is in the
 	 * same clock tick: checkout_renew compares those files' content */
@@ -165,6 +173,15 @@ keep_tail(struct job *j, const char *bytes, size_t len)
 		buf_splice(&j->tail, 0, j->tail.len - JOB_TAIL_MAX, NULL, 0);
 }
 
+void
+job_say(struct exec *x, struct job *j, const char *bytes, size_t len)
+{
+	if (job_output(x, j, bytes, len) < 0)
+		err_clear();	/* the tail has it */
+	if (x->ev && x->ev->output)
+		x->ev->output(x->plan, j, bytes, len, x->ev->data);
+}
+
 int
 job_output(struct exec *x, struct job *j, const char *bytes, size_t len)
 {
@@ -175,13 +192,8 @@ job_output(struct exec *x, struct job *j, const char *bytes, size_t len)
 	if (!len || !jr)
 		return 0;
 	if (jr->log_fd < 0) {	/* the first output: a job that prints nothing has no file */
-		struct buf path = BUF_INIT;
-
-		buf_printf(&path, "%s/", x->opts->logdir);
-		file_name(&path, j->name);
-		buf_puts(&path, ".log");
 		free(j->log);
-		j->log = buf_detach(&path, NULL);
+		j->log = job_path(x->opts->logdir, j, ".log");
 		jr->log_fd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (jr->log_fd < 0)
 			return err_set(-E_IO, "cannot write '%s': %s", j->log, strerror(errno));
@@ -283,9 +295,10 @@ orphans_live(struct exec *x)
 
 /* Signals what the job left behind: its process groups, and any process
  * that carries its SLIPWAY_RUN_ID (a daemon that left the group with
- * setsid). Returns how many processes were found. */
+ * setsid). Returns how many processes were found; *orphans says, when
+ * none were, whether an orphan lives (see orphans_live). */
 static int
-signal_leftovers(struct exec *x, struct job *j, int sig)
+signal_leftovers(struct exec *x, struct job *j, int sig, int *orphans)
 {
 	struct jrun *jr = j->proc;
 	struct buf marker = BUF_INIT;
@@ -298,7 +311,8 @@ signal_leftovers(struct exec *x, struct job *j, int sig)
 		if (kill(-jr->groups[i], sig) == 0)
 			found++;
 	buf_printf(&marker, "SLIPWAY_RUN_ID=%s/%s", x->opts->run_id, j->name);
-	if ((found || orphans_live(x)) && (d = opendir("/proc"))) {
+	*orphans = !found && orphans_live(x);
+	if ((found || *orphans) && (d = opendir("/proc"))) {
 		while ((de = readdir(d))) {
 			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
 			    !has_marker(de->d_name, marker.ptr, marker.len + 1))
@@ -320,18 +334,21 @@ int
 job_kill_all(struct exec *x, struct job *j)
 {
 	long long until = monotonic_ms() + 2000;
+	int orphans;
 
-	if (!signal_leftovers(x, j, SIGTERM))
-		return !orphans_live(x);
+	/* nothing of the job's, and no orphan: whether it is another's or
+	 * this one's unmarked daemon, it may still write into the checkout */
+	if (!signal_leftovers(x, j, SIGTERM, &orphans))
+		return !orphans;
 	while (monotonic_ms() < until) {
 		struct timespec ts = { 0, 20 * 1000000 };
 
 		nanosleep(&ts, NULL);
-		if (!signal_leftovers(x, j, 0))
-			return !orphans_live(x);
+		if (!signal_leftovers(x, j, 0, &orphans))
+			return !orphans;
 	}
-	signal_leftovers(x, j, SIGKILL);
-	return !signal_leftovers(x, j, 0) && !orphans_live(x);
+	signal_leftovers(x, j, SIGKILL, &orphans);
+	return !signal_leftovers(x, j, 0, &orphans) && !orphans;
 }
 
 void
