@@ -12,7 +12,15 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CPPFLAGS  := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libgit2 and what it needs, jansson and libcrypto are linked statically:
+# start-up maps one executable, not 20 shared objects (docs/dev-notes.md,
+# "Start-up"). Debian ships no static GSS-API, which libgit2.a needs. libcurl
+# is compiled against, not linked: src/image/http.c loads it when an image
+# command needs it. --wrap: see src/git/tls.c.
+STATIC    := libgit2 jansson libcrypto
+LDLIBS    := -Wl,--wrap=mbedtls_x509_crt_parse_file -Wl,-Bstatic \
+	$(filter-out -lrt -ldl,$(shell pkg-config --static --libs-only-l $(STATIC) 2>/dev/null)) \
+	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -ldl -pthread
 B         ?= build/release
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*/*.c))
@@ -34,11 +42,8 @@ deps:
 slipway: $(B)/slipway
 	@ln -sf $(B)/slipway slipway
 
-# src/git/tls.c's no-op must be visible to libgit2 (see that file)
-EXPORTS   := -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file
-
 $(B)/slipway: $(B)/src/main.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(EXPORTS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)

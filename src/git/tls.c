@@ -5,15 +5,15 @@
  * /etc/ssl/certs in git_libgit2_init(): ~50 million instructions, 9 ms,
  * 84% of slipway's start-up. slipway never uses libgit2's transports —
  * fetch and push go through the git CLI (design.md §6) — so the bundle is
- * never needed. This definition, exported from the executable
- * (-Wl,--export-dynamic-symbol in the Makefile), interposes on mbedTLS's
- * and loads nothing. Should slipway ever use libgit2 over HTTPS, delete
- * this file. tests/e2e/t1500-startup.sh checks that libgit2 binds to it.
+ * never needed. The link (-Wl,--wrap in the Makefile) sends libgit2's calls
+ * of mbedtls_x509_crt_parse_file here, and this loads nothing. Should
+ * slipway ever use libgit2 over HTTPS, delete this file and the --wrap.
+ * tests/e2e/t1500-startup.sh checks that the bundle is not read.
  */
-int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path);
 
 int
-mbedtls_x509_crt_parse_file(void *chain, const char *path)
+__wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path)
 {
 	(void)chain;
 	(void)path;

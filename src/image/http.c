@@ -1,7 +1,10 @@
 /* http.c - HTTP requests through libcurl: bodies from memory or files, retries. */
 #include "image/http.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -18,16 +21,72 @@ struct xfer {
 	int failed;		/* a write to out failed, or out went past its cap */
 };
 
+/*
+ * libcurl is loaded on first use, not linked: with its TLS, LDAP, Kerberos
+ * and IDN libraries it was 20 shared objects and ~5 ms of every slipway
+ * start-up, and only the image commands speak HTTP. The names are the
+ * functions', without "curl_".
+ */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *);
+	void (*easy_reset)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} lc;
+
+#define LIBCURL "libcurl.so.4"
+
+static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
+static char lc_error[256];	/* why loading failed; empty when it worked */
+
+static void *
+lc_sym(void *dl, const char *name)
+{
+	void *f = dlsym(dl, name);
+
+	if (!f && !lc_error[0])
+		snprintf(lc_error, sizeof(lc_error), "%s has no %s", LIBCURL, name);
+	return f;
+}
+
+static void
+lc_load(void)
+{
+	void *dl = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL);
+
+	if (!dl) {
+		snprintf(lc_error, sizeof(lc_error), "%s", dlerror());
+		return;
+	}
+	*(void **)&lc.global_init = lc_sym(dl, "curl_global_init");
+	*(void **)&lc.easy_init = lc_sym(dl, "curl_easy_init");
+	*(void **)&lc.easy_cleanup = lc_sym(dl, "curl_easy_cleanup");
+	*(void **)&lc.easy_reset = lc_sym(dl, "curl_easy_reset");
+	*(void **)&lc.easy_setopt = lc_sym(dl, "curl_easy_setopt");
+	*(void **)&lc.easy_perform = lc_sym(dl, "curl_easy_perform");
+	*(void **)&lc.easy_getinfo = lc_sym(dl, "curl_easy_getinfo");
+	*(void **)&lc.easy_strerror = lc_sym(dl, "curl_easy_strerror");
+	*(void **)&lc.slist_append = lc_sym(dl, "curl_slist_append");
+	*(void **)&lc.slist_free_all = lc_sym(dl, "curl_slist_free_all");
+	if (!lc_error[0] && lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		snprintf(lc_error, sizeof(lc_error), "curl_global_init failed");
+}
+
 int
 http_init(struct http *h, const char *ca_file)
 {
-	static int global;
-
-	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return err_set(-E_GENERIC, "cannot initialise libcurl");
-	global = 1;
+	pthread_once(&lc_once, lc_load);
+	if (lc_error[0])
+		return err_set(-E_GENERIC, "cannot load libcurl, which image commands need: %s",
+		    lc_error);
 	h->ca_file = ca_file;
-	if (!(h->curl = curl_easy_init()))
+	if (!(h->curl = lc.easy_init()))
 		return err_set(-E_GENERIC, "cannot initialise libcurl");
 	return 0;
 }
@@ -36,8 +95,28 @@ void
 http_release(struct http *h)
 {
 	if (h->curl)
-		curl_easy_cleanup(h->curl);
+		lc.easy_cleanup(h->curl);
 	h->curl = NULL;
+}
+
+void
+http_escape(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			buf_putc(out, (char)c);
+		} else {
+			buf_putc(out, '%');
+			buf_putc(out, hex[c >> 4]);
+			buf_putc(out, hex[c & 15]);
+		}
+	}
 }
 
 static size_t
@@ -112,38 +191,38 @@ prepare(struct http *h, struct http_req *rq, struct xfer *x)
 	struct curl_slist *hdrs = NULL;
 	size_t i;
 
-	curl_easy_reset(h->curl);
-	curl_easy_setopt(h->curl, CURLOPT_URL, rq->url);
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, 20L);
-	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "slipway");
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_reset(h->curl);
+	lc.easy_setopt(h->curl, CURLOPT_URL, rq->url);
+	lc.easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, 20L);
+	lc.easy_setopt(h->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	lc.easy_setopt(h->curl, CURLOPT_LOW_SPEED_TIME, 60L);
+	lc.easy_setopt(h->curl, CURLOPT_USERAGENT, "slipway");
+	lc.easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (h->ca_file)
-		curl_easy_setopt(h->curl, CURLOPT_CAINFO, h->ca_file);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, x);
+		lc.easy_setopt(h->curl, CURLOPT_CAINFO, h->ca_file);
+	lc.easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+	lc.easy_setopt(h->curl, CURLOPT_HEADERDATA, x);
+	lc.easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
+	lc.easy_setopt(h->curl, CURLOPT_WRITEDATA, x);
 	if (!strcmp(rq->method, "HEAD"))
-		curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+		lc.easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
 	else if (!strcmp(rq->method, "GET"))
-		curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 1L);	/* blobs on a CDN */
+		lc.easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 1L);	/* blobs on a CDN */
 	else
-		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, rq->method);
+		lc.easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, rq->method);
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
 		if (rq->body)
 			rq->up_len = (long long)rq->body_len;
-		curl_easy_setopt(h->curl, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(h->curl, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(h->curl, CURLOPT_READDATA, x);
-		curl_easy_setopt(h->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rq->up_len);
-		hdrs = curl_slist_append(hdrs, "Expect:");
+		lc.easy_setopt(h->curl, CURLOPT_UPLOAD, 1L);
+		lc.easy_setopt(h->curl, CURLOPT_READFUNCTION, on_read);
+		lc.easy_setopt(h->curl, CURLOPT_READDATA, x);
+		lc.easy_setopt(h->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rq->up_len);
+		hdrs = lc.slist_append(hdrs, "Expect:");
 	}
 	for (i = 0; i < rq->headers.nr; i++)
-		hdrs = curl_slist_append(hdrs, rq->headers.v[i]);
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+		hdrs = lc.slist_append(hdrs, rq->headers.v[i]);
+	lc.easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
 	return hdrs;
 }
 
@@ -188,15 +267,15 @@ http_do(struct http *h, struct http_req *rq, struct http_resp *rs)
 		if ((rc = rewind_out(rq)) < 0)
 			return rc;
 		hdrs = prepare(h, rq, &x);
-		curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, why);
-		cc = curl_easy_perform(h->curl);
-		curl_slist_free_all(hdrs);
+		lc.easy_setopt(h->curl, CURLOPT_ERRORBUFFER, why);
+		cc = lc.easy_perform(h->curl);
+		lc.slist_free_all(hdrs);
 		if (x.failed)
 			return err_set(rq->out ? -E_REMOTE : -E_IO, "%s %.*s: %s", rq->method,
 			    (int)strcspn(rq->url, "?"), rq->url,
 			    rq->out ? "the answer is too large" : strerror(errno));
 		if (cc == CURLE_OK)
-			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rs->status);
+			lc.easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rs->status);
 		/* a 5xx is retried only when sending again cannot do harm */
 		if (attempt < ARRAY_SIZE(backoff_ms) && (retryable(cc) || (cc == CURLE_OK &&
 		    rs->status >= 500 && strcmp(rq->method, "POST") && strcmp(rq->method, "PATCH")))) {
@@ -208,7 +287,7 @@ http_do(struct http *h, struct http_req *rq, struct http_resp *rs)
 		}
 		if (cc != CURLE_OK)	/* the query may hold an upload's state: not shown */
 			return err_set(-E_REMOTE, "%s %.*s: %s", rq->method,
-			    (int)strcspn(rq->url, "?"), rq->url, why[0] ? why : curl_easy_strerror(cc));
+			    (int)strcspn(rq->url, "?"), rq->url, why[0] ? why : lc.easy_strerror(cc));
 		return 0;
 	}
 }

@@ -36,6 +36,8 @@ struct http_resp {
 
 #define HTTP_BODY_MAX (16 << 20)	/* a manifest or a JSON answer, not a blob */
 
+/* Loads libcurl on the first call (from any thread); -E_GENERIC when it
+ * cannot be loaded. */
 int http_init(struct http *h, const char *ca_file);
 void http_release(struct http *h);
 
@@ -50,6 +52,9 @@ int http_do(struct http *h, struct http_req *rq, struct http_resp *rs);
 /* The value of header name (case-insensitive) in rs, appended to out; 0,
  * or -E_NOTFOUND. */
 int http_header(const struct http_resp *rs, const char *name, struct buf *out);
+
+/* s[0..n) percent-encoded (all but RFC 3986's unreserved), appended to out. */
+void http_escape(struct buf *out, const char *s, size_t n);
 
 void http_req_release(struct http_req *rq);
 void http_resp_release(struct http_resp *rs);

@@ -103,19 +103,16 @@ fetch_token(struct reg *g, const char *repo, const char *challenge)
 	buf_puts(&u, realm.ptr);
 	buf_putc(&u, strchr(realm.ptr, '?') ? '&' : '?');
 	if (challenge_param(challenge, "service", &service) == 0) {
-		char *e = curl_easy_escape(g->http.curl, service.ptr, (int)service.len);
-
-		buf_printf(&u, "service=%s", e);
-		curl_free(e);
+		buf_puts(&u, "service=");
+		http_escape(&u, service.ptr, service.len);
 	}
 	if (challenge_param(challenge, "scope", &scope) < 0 && repo)
 		buf_printf(&scope, "repository:%s:pull,push", repo);
 	for (p = scope.ptr; p && *p; p += strspn(p, " ")) {
 		size_t n = strcspn(p, " ");
-		char *e = curl_easy_escape(g->http.curl, p, (int)n);
 
-		buf_printf(&u, "&scope=%s", e);
-		curl_free(e);
+		buf_puts(&u, "&scope=");
+		http_escape(&u, p, n);
 		p += n;
 	}
 	rq.method = "GET";
