@@ -136,6 +136,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	git_libgit2_init();
+	/* as git reads objects: by id, without hashing each one again (a
+	 * quarter of the hook's time on a 5,000-entry tree) */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: full reinitialisation for the command's getopt */

@@ -113,7 +113,7 @@ check_merge(struct repo *r, const struct quarantine *q, const struct ref_update 
 	if (merged_branch(*c, name) < 0)
 		return err_set(-E_REFUSED, "%s: the merge %s does not say which branch it merges "
 		    "(\"Merge branch 'NAME' into ...\")", u->ref, repo_short(&u->new_oid));
-	if (merge_is_trivial(r, q, &u->old_oid, git_commit_parent_id(*c, 1),
+	if (merge_is_trivial(r, &u->old_oid, git_commit_parent_id(*c, 1),
 	    git_commit_tree_id(*c)) == 1)
 		return 0;	/* every path explained by a side: no merge needed */
 	rc = merge_commits(r, q, &u->old_oid, git_commit_parent_id(*c, 1), &tree, &conflicts);

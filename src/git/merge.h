@@ -18,12 +18,12 @@ int merge_commits(struct repo *r, const struct quarantine *q, const git_oid *our
 /*
  * Whether tree is, path by path, the trivial merge of theirs into ours:
  * each entry what both sides have, or the side that changed it since the
- * one merge base (`git merge-base --all`, fast with a commit-graph), folders
- * both changed looked into. 1: yes -- nothing in tree that a side does not
+ * one merge base (git/walk.c, which reads the commit-graph), folders both
+ * changed looked into. 1: yes -- nothing in tree that a side does not
  * explain, told without git's merge; 0: only git's merge can tell (both
  * sides changed a file, renames, several merge bases, anything else).
  */
-int merge_is_trivial(struct repo *r, const struct quarantine *q, const git_oid *ours,
-    const git_oid *theirs, const git_oid *tree);
+int merge_is_trivial(struct repo *r, const git_oid *ours, const git_oid *theirs,
+    const git_oid *tree);
 
 #endif

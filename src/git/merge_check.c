@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "git/merge.h"
+#include "git/walk.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
@@ -24,9 +25,8 @@ same(const struct side *a, const struct side *b)
 }
 
 static struct side
-entry_of(const git_tree *t, const char *name)
+side_of(const git_tree_entry *e)
 {
-	const git_tree_entry *e = t ? git_tree_entry_byname(t, name) : NULL;
 	struct side s = { NULL, 0 };
 
 	if (e) {
@@ -48,18 +48,15 @@ subtree(git_repository *g, const struct side *s)
 
 static int check_trees(git_repository *g, git_tree *const t[4]);
 
-/* One name of the four trees (base, ours, theirs, merge): 1 when the
- * merge's entry is the trivial merge of the others', UNSURE otherwise. */
+/* One name's entries in the four trees (base, ours, theirs, merge): 1 when
+ * the merge's is the trivial merge of the others', UNSURE otherwise. */
 static int
-check_name(git_repository *g, git_tree *const t[4], const char *name)
+check_name(git_repository *g, const struct side s[4])
 {
-	struct side s[4];
 	const struct side *want = NULL;
 	git_tree *sub[4] = { NULL, NULL, NULL, NULL };
 	int i, rc;
 
-	for (i = 0; i < 4; i++)
-		s[i] = entry_of(t[i], name);
 	if (same(&s[1], &s[2]))
 		want = &s[1];
 	else if (same(&s[0], &s[1]))
@@ -81,62 +78,120 @@ check_name(git_repository *g, git_tree *const t[4], const char *name)
 	return rc;
 }
 
-/* Every name of the four trees, checked. */
+/* Git's tree order: names bytewise, a folder's as if it ended in '/'. */
+static int
+key_cmp(const char *a, size_t alen, int afolder, const char *b, size_t blen, int bfolder)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+	unsigned char x, y;
+
+	if (c)
+		return c;
+	x = n < alen ? (unsigned char)a[n] : afolder ? '/' : 0;
+	y = n < blen ? (unsigned char)b[n] : bfolder ? '/' : 0;
+	return (x > y) - (x < y);
+}
+
+static int
+entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+
+	return key_cmp(x, strlen(x), git_tree_entry_type(a) == GIT_OBJECT_TREE,
+	    y, strlen(y), git_tree_entry_type(b) == GIT_OBJECT_TREE);
+}
+
+/* Whether t holds something that is not a folder under name. */
+static int
+has_file(const git_tree *t, const char *name)
+{
+	size_t lo = 0, hi = t ? git_tree_entrycount(t) : 0, len = strlen(name);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const git_tree_entry *e = git_tree_entry_byindex(t, mid);
+		const char *n = git_tree_entry_name(e);
+		int c = key_cmp(n, strlen(n), git_tree_entry_type(e) == GIT_OBJECT_TREE,
+		    name, len, 0);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Every name of the four trees, checked: one pass over the four sorted
+ * lists at once. A folder in one tree and a file of the same name in
+ * another are told to git's merge (their keys sort apart).
+ */
 static int
 check_trees(git_repository *g, git_tree *const t[4])
 {
-	size_t i, n;
+	size_t at[4] = { 0, 0, 0, 0 }, n[4];
 	int k, rc = 1;
 
-	for (k = 0; k < 4 && rc == 1; k++) {
-		n = git_tree_entrycount(t[k]);
-		for (i = 0; i < n && rc == 1; i++) {
-			const char *name = git_tree_entry_name(git_tree_entry_byindex(t[k], i));
-			int seen = 0, j;
+	for (k = 0; k < 4; k++)
+		n[k] = t[k] ? git_tree_entrycount(t[k]) : 0;
+	while (rc == 1) {
+		const git_tree_entry *e[4], *low = NULL;
+		struct side s[4];
 
-			for (j = 0; j < k && !seen; j++)	/* checked with an earlier tree */
-				seen = git_tree_entry_byname(t[j], name) != NULL;
-			if (!seen)
-				rc = check_name(g, t, name);
+		for (k = 0; k < 4; k++) {
+			e[k] = at[k] < n[k] ? git_tree_entry_byindex(t[k], at[k]) : NULL;
+			if (e[k] && (!low || entry_cmp(e[k], low) < 0))
+				low = e[k];
 		}
+		if (!low)
+			break;
+		for (k = 0; k < 4; k++) {
+			if (e[k] && e[k] != low && entry_cmp(e[k], low))
+				e[k] = NULL;
+			if (e[k])
+				at[k]++;
+			s[k] = side_of(e[k]);
+		}
+		if (git_tree_entry_type(low) == GIT_OBJECT_TREE)
+			for (k = 0; k < 4 && rc == 1; k++)
+				if (has_file(t[k], git_tree_entry_name(low)))
+					rc = UNSURE;
+		if (rc == 1)
+			rc = check_name(g, s);
 	}
 	return rc;
 }
 
-/* The one merge base of ours and theirs (git merge-base --all, which reads
- * the commit-graph); 0, or UNSURE-worthy -1 (none, several, or git failed). */
+/* The one merge base of ours and theirs; -1 when there is none, or
+ * several, or the history cannot be read (git's merge can tell then). */
 static int
-one_base(struct repo *r, const struct quarantine *q, const git_oid *ours,
-    const git_oid *theirs, git_oid *base)
+one_base(struct repo *r, const git_oid *ours, const git_oid *theirs, git_oid *base)
 {
-	struct run cmd = RUN_INIT;
-	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
-	int rc = -1;
+	struct walk *w = NULL;
+	size_t n = 0;
+	int rc;
 
-	git_oid_tostr(a, sizeof(a), ours);
-	git_oid_tostr(b, sizeof(b), theirs);
-	repo_git_cmd(r, &cmd);
-	strvec_pushl(&cmd.argv, "merge-base", "--all", a, b, NULL);
-	quarantine_env_write(q, &cmd);
-	cmd.capture_out = cmd.capture_err = 1;
-	if (run_exec(&cmd) == 0 && cmd.status == 0 && cmd.out.len == GIT_OID_HEXSZ + 1 &&
-	    git_oid_fromstrn(base, cmd.out.ptr, GIT_OID_HEXSZ) == 0)
-		rc = 0;
+	if ((rc = walk_new(&w, r)) == 0)
+		rc = walk_merge_bases(w, ours, theirs, base, 1, &n);
+	walk_free(w);
 	err_clear();
-	run_release(&cmd);
-	return rc;
+	return rc == 0 && n == 1 ? 0 : -1;
 }
 
 int
-merge_is_trivial(struct repo *r, const struct quarantine *q, const git_oid *ours,
-    const git_oid *theirs, const git_oid *tree)
+merge_is_trivial(struct repo *r, const git_oid *ours, const git_oid *theirs,
+    const git_oid *tree)
 {
 	const git_oid *ids[3] = { NULL, ours, theirs };
 	git_tree *t[4] = { NULL, NULL, NULL, NULL };
 	git_oid base;
 	int i, rc = 1;
 
-	if (one_base(r, q, ours, theirs, &base) < 0)
+	if (one_base(r, ours, theirs, &base) < 0)
 		return UNSURE;
 	ids[0] = &base;
 	for (i = 0; i < 3 && rc == 1; i++) {

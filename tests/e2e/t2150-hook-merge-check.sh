@@ -52,7 +52,8 @@ test_expect_success 'a merge where each side changed its own files: accepted wit
 	staging_moves side1 "echo b >a.txt" &&
 	merge_push one &&
 	test "$(git -C origin.git rev-parse staging)" = "$(git -C dev rev-parse staging)" &&
-	grep "git merge-base" trace &&
+	test_grep "git-receive-pack" trace &&
+	! grep "git merge-base" trace &&
 	! grep "git merge-tree" trace
 '
 
@@ -80,6 +81,21 @@ test_expect_success 'both sides changed one line, resolved by hand: refused' '
 	test_must_fail merge_push four "printf \"1\\n2\\n3\\n4\\nboth\\n6\\n7\\n8\\nnine\\n\" >shared.txt" &&
 	test_grep "resolves conflicts by hand" err &&
 	test "$(git -C origin.git rev-parse staging)" = "$before"
+'
+
+test_expect_success 'a criss-cross (two merge bases): git merge-tree decides, accepted' '
+	branch cross "echo x >cross.txt && git add cross.txt" &&
+	staging_moves side4 "echo s >side4.txt && git add side4.txt" &&
+	merge_push cross &&
+	(cd dev && git fetch -q && git switch -q -C cross origin/cross &&
+	 git merge -q --no-edit origin/staging^1 >/dev/null &&
+	 echo y >cross.txt && git commit -q -a -m "cross again" && git push -q origin cross &&
+	 slipway record ci --status pass >/dev/null && slipway sync >/dev/null &&
+	 test $(git merge-base --all origin/staging cross | wc -l) = 2) &&
+	merge_push cross &&
+	test "$(git -C origin.git rev-parse staging)" = "$(git -C dev rev-parse staging)" &&
+	test_grep "git merge-tree" trace &&
+	test "$(git -C origin.git show staging:cross.txt)" = y
 '
 
 test_done
