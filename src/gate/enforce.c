@@ -226,7 +226,7 @@ check_production(struct repo *r, const struct quarantine *q, const struct names 
 		git_oid_cpy(&staging, &su->old_oid);
 	if (git_commit_parentcount(c) == 2 &&
 	    git_oid_equal(git_commit_parent_id(c, 0), &mu->old_oid) &&
-	    (su || git_reference_name_to_id(&staging, r->git, nm->staging.ptr) == 0) &&
+	    (su || refs_resolve(r, nm->staging.ptr, &staging) == 0) &&
 	    git_oid_equal(git_commit_parent_id(c, 1), &staging)) {
 		/* a release: the merge of staging as it is, tagged */
 		if (!tagged(r, u, n, &mu->new_oid))

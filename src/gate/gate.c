@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 #include "records/digest.h"
@@ -57,8 +58,10 @@ chain_latest(struct repo *r, const char *subject, const char *pipeline, json_t *
 	*found = NULL;
 	if ((rc = records_ref("pipeline", subject, &ref)) < 0)
 		goto out;
-	if (git_reference_name_to_id(&tip, r->git, ref.ptr) < 0)
+	if (refs_resolve(r, ref.ptr, &tip) < 0) {
+		err_clear();
 		goto out;	/* no result at all */
+	}
 	if ((d = digest_get(r, DIGEST_PIPELINES, &tip)))
 		latest = json_loads(d, 0, NULL);
 	if (!json_is_object(latest)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 #include "project/project.h"
@@ -134,8 +135,10 @@ hook_load_config(struct repo *r, struct config *cfg)
 	if ((rc = project_load(r, &p)) < 0)
 		goto out;
 	buf_printf(&ref, "refs/heads/%s", p.staging);
-	if (git_reference_name_to_id(&staging, r->git, ref.ptr) == 0)
+	if (refs_resolve(r, ref.ptr, &staging) == 0)
 		rc = project_load_commit(r, &staging, p.staging, cfg, &found);
+	else
+		err_clear();
 	if (rc == 0 && !found) {
 		*cfg = p.cfg;
 		memset(&p.cfg, 0, sizeof(p.cfg));

@@ -54,13 +54,12 @@ line_start(const char *base, const char *p)
 	return p;
 }
 
-/* Adds the packed refs under prefix from the file's text [p, end): a
- * binary search for the first line whose name is >= prefix when the file
- * says it is sorted, else a scan from the top. */
-static void
-packed_scan(const char *p, const char *end, const char *prefix, int sorted, struct reflist *l)
+/* The first ref line of the text [p, end) whose name is >= key: a binary
+ * search when the file says it is sorted, else p. */
+static const char *
+packed_seek(const char *p, const char *end, const char *key, int sorted)
 {
-	size_t plen = strlen(prefix);
+	size_t klen = strlen(key);
 	const char *lo = p, *hi = end;
 
 	while (sorted && lo < hi) {
@@ -76,7 +75,7 @@ packed_scan(const char *p, const char *end, const char *prefix, int sorted, stru
 			continue;
 		}
 		name = mid + GIT_OID_HEXSZ + 1;
-		if (strncmp(name, prefix, plen) < 0) {
+		if (strncmp(name, key, klen) < 0) {
 			const char *nl = memchr(mid, '\n', (size_t)(end - mid));
 
 			lo = nl ? nl + 1 : end;
@@ -84,7 +83,16 @@ packed_scan(const char *p, const char *end, const char *prefix, int sorted, stru
 			hi = mid;
 		}
 	}
-	for (p = lo; p < end;) {
+	return lo;
+}
+
+/* Adds the packed refs under prefix from the file's text [p, end). */
+static void
+packed_scan(const char *p, const char *end, const char *prefix, int sorted, struct reflist *l)
+{
+	size_t plen = strlen(prefix);
+
+	for (p = packed_seek(p, end, prefix, sorted); p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *name;
 		size_t len;
 		git_oid oid;
@@ -104,38 +112,163 @@ packed_scan(const char *p, const char *end, const char *prefix, int sorted, stru
 	}
 }
 
-/* Adds the refs of GIT_COMMON_DIR/packed-refs under prefix. */
-static int
-packed_refs(const char *common, const char *prefix, struct reflist *l)
+/* A mapped packed-refs file, and what it was when mapped. */
+struct packed_refs {
+	struct stat st;
+	char *text;
+	size_t len;
+	const char *body;	/* after the header line */
+	int sorted;
+};
+
+void
+refs_packed_free(struct packed_refs *pk)
 {
+	if (pk && pk->text)
+		munmap(pk->text, pk->len);
+	free(pk);
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* r's packed-refs, mapped again when the file changed since (a new file
+ * replaces it whole); NULL in *out when there is none. */
+static int
+packed_get(struct repo *r, struct packed_refs **out)
+{
+	struct packed_refs *pk = r->packed;
 	struct buf path = BUF_INIT;
 	struct stat st;
-	const char *text, *p;
-	int fd, sorted = 0, rc = 0;
+	int fd = -1, rc = 0;
 
-	buf_printf(&path, "%spacked-refs", common);
-	if ((fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
-	    st.st_size == 0)
+	*out = NULL;
+	buf_printf(&path, "%spacked-refs", git_repository_commondir(r->git));
+	if (stat(path.ptr, &st) < 0 || st.st_size == 0)
 		goto out;	/* no packed refs */
-	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (text == MAP_FAILED) {
+	if (pk && pk->text && same_file(&pk->st, &st)) {
+		*out = pk;
+		goto out;
+	}
+	refs_packed_free(pk);
+	r->packed = pk = xcalloc(1, sizeof(*pk));
+	if ((fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &pk->st) < 0) {
+		rc = errno == ENOENT ? 0 : err_set(-E_IO, "reading '%s': %s", path.ptr,
+		    strerror(errno));
+		goto out;
+	}
+	if (pk->st.st_size == 0)
+		goto out;
+	pk->len = (size_t)pk->st.st_size;
+	pk->text = mmap(NULL, pk->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (pk->text == MAP_FAILED) {
+		pk->text = NULL;
 		rc = err_set(-E_IO, "reading '%s': %s", path.ptr, strerror(errno));
 		goto out;
 	}
-	p = text;
-	if (*p == '#') {
-		const char *nl = memchr(p, '\n', (size_t)st.st_size);
+	pk->body = pk->text;
+	if (*pk->body == '#') {
+		const char *nl = memchr(pk->body, '\n', pk->len);
 
-		sorted = nl && memmem(p, (size_t)(nl - p), " sorted", 7) != NULL;
-		p = nl ? nl + 1 : text + st.st_size;
+		pk->sorted = nl && memmem(pk->body, (size_t)(nl - pk->body), " sorted", 7) != NULL;
+		pk->body = nl ? nl + 1 : pk->text + pk->len;
 	}
-	packed_scan(p, text + st.st_size, prefix, sorted, l);
-	munmap((void *)text, (size_t)st.st_size);
+	*out = pk;
 out:
 	if (fd >= 0)
 		close(fd);
 	buf_release(&path);
 	return rc;
+}
+
+/* Adds the refs of GIT_COMMON_DIR/packed-refs under prefix. */
+static int
+packed_refs(struct repo *r, const char *prefix, struct reflist *l)
+{
+	struct packed_refs *pk;
+	int rc = packed_get(r, &pk);
+
+	if (rc == 0 && pk)
+		packed_scan(pk->body, pk->text + pk->len, prefix, pk->sorted, l);
+	return rc;
+}
+
+/* The packed ref named name; -E_NOTFOUND (no message) when there is none. */
+static int
+packed_find(struct repo *r, const char *name, git_oid *out)
+{
+	struct packed_refs *pk;
+	const char *p, *end;
+	size_t len = strlen(name);
+	int rc;
+
+	if ((rc = packed_get(r, &pk)) < 0)
+		return rc;
+	if (!pk)
+		return -E_NOTFOUND;
+	end = pk->text + pk->len;
+	for (p = packed_seek(pk->body, end, name, pk->sorted); p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *n = p + GIT_OID_HEXSZ + 1;
+
+		if (!nl)
+			nl = end;
+		if (*p != '^' && *p != '#' && nl - p > GIT_OID_HEXSZ + 1) {
+			if ((size_t)(nl - n) == len && !memcmp(n, name, len))
+				return git_oid_fromstrn(out, p, GIT_OID_HEXSZ) == 0 ? 0 :
+				    err_set(-E_INVALID, "packed-refs: a bad line for '%s'", name);
+			if (pk->sorted && strncmp(n, name, len) > 0)
+				break;
+		}
+		p = nl + 1;
+	}
+	return -E_NOTFOUND;
+}
+
+/* Whether name is a ref this module reads itself: a valid name under
+ * refs/ that is not one of a worktree's own (those are in its git dir). */
+static int
+plain_ref(const char *name)
+{
+	int valid = 0;
+
+	return !strncmp(name, "refs/", 5) && strncmp(name, "refs/bisect/", 12) &&
+	    strncmp(name, "refs/worktree/", 14) && strncmp(name, "refs/rewritten/", 15) &&
+	    git_reference_name_is_valid(&valid, name) == 0 && valid;
+}
+
+int
+refs_resolve(struct repo *r, const char *name, git_oid *out)
+{
+	char text[GIT_OID_HEXSZ + 2];
+	struct buf path = BUF_INIT;
+	ssize_t n = -1;
+	int fd, e;
+
+	if (plain_ref(name)) {
+		buf_printf(&path, "%s%s", git_repository_commondir(r->git), name);
+		if ((fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, text, sizeof(text));
+			close(fd);
+		}
+		e = errno;
+		buf_release(&path);
+		if (fd < 0 && (e == ENOENT || e == ENOTDIR || e == EISDIR))
+			return packed_find(r, name, out);
+		if (n == GIT_OID_HEXSZ + 1 && text[GIT_OID_HEXSZ] == '\n' &&
+		    git_oid_fromstrn(out, text, GIT_OID_HEXSZ) == 0)
+			return 0;
+	}
+	/* a symbolic ref, HEAD, a file git would not write: as libgit2 reads it */
+	e = git_reference_name_to_id(out, r->git, name);
+	if (e == GIT_ENOTFOUND) {
+		git_error_clear();
+		return -E_NOTFOUND;
+	}
+	return e < 0 ? repo_error(-E_INVALID, "reading ref '%s'", name) : 0;
 }
 
 /* Adds the loose refs in the folder path (name = ref name so far). */
@@ -188,7 +321,7 @@ refs_list(struct repo *r, const char *prefix,
 	const char *slash = strrchr(prefix, '/');
 	int rc;
 
-	if ((rc = packed_refs(common, prefix, &packed)) < 0)
+	if ((rc = packed_refs(r, prefix, &packed)) < 0)
 		goto out;
 	/* the loose refs of the folder holding the prefix, filtered */
 	buf_printf(&path, "%s%.*s", common, (int)(slash - prefix), prefix);

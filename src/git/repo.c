@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
@@ -57,6 +58,8 @@ repo_release(struct repo *r)
 		r->caches_free(r->caches);
 	r->caches = NULL;
 	r->caches_free = NULL;
+	refs_packed_free(r->packed);
+	r->packed = NULL;
 	git_repository_free(r->git);
 	free(r->gitdir);
 	free(r->workdir);
@@ -67,13 +70,11 @@ repo_release(struct repo *r)
 int
 repo_ref_oid(struct repo *r, const char *refname, git_oid *out)
 {
-	int e = git_reference_name_to_id(out, r->git, refname);
+	int rc = refs_resolve(r, refname, out);
 
-	if (e == GIT_ENOTFOUND)
+	if (rc == -E_NOTFOUND)
 		return err_set(-E_NOTFOUND, "ref '%s' does not exist", refname);
-	if (e < 0)
-		return repo_error(-E_GENERIC, "reading '%s'", refname);
-	return 0;
+	return rc;
 }
 
 int
@@ -81,7 +82,10 @@ repo_ref_exists(struct repo *r, const char *refname)
 {
 	git_oid oid;
 
-	return git_reference_name_to_id(&oid, r->git, refname) == 0;
+	int rc = refs_resolve(r, refname, &oid);
+
+	err_clear();
+	return rc == 0;
 }
 
 int
@@ -407,10 +411,10 @@ repo_branch_head(struct repo *r, const char *remote, const char *branch, git_oid
 	int rc = 0;
 
 	buf_printf(&ref, "refs/remotes/%s/%s", remote, branch);
-	if (git_reference_name_to_id(out, r->git, ref.ptr) < 0) {
+	if (refs_resolve(r, ref.ptr, out) < 0) {
 		buf_reset(&ref);
 		buf_printf(&ref, "refs/heads/%s", branch);
-		if (git_reference_name_to_id(out, r->git, ref.ptr) < 0) {
+		if (refs_resolve(r, ref.ptr, out) < 0) {
 			rc = err_set(-E_INVALID, "unknown branch '%s': not on '%s' nor here",
 			    branch, remote);
 			err_hint("fetch it first: git fetch %s", remote);

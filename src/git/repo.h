@@ -17,9 +17,10 @@ struct repo {
 	 * here; freed by repo_release through caches_free */
 	void *caches;
 	void (*caches_free)(void *caches);
+	struct packed_refs *packed;	/* packed-refs, mapped (git/refs.c) */
 };
 
-#define REPO_INIT { NULL, NULL, NULL, NULL, NULL }
+#define REPO_INIT { NULL, NULL, NULL, NULL, NULL, NULL }
 
 /*
  * Opens the repository containing the current directory (honouring GIT_DIR

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 #include "records/sign.h"
@@ -250,7 +251,7 @@ records_walk(struct repo *r, const char *kind, const char *subject,
 
 	if ((rc = records_ref(kind, subject, &ref)) < 0)
 		goto out;
-	if (git_reference_name_to_id(&id, r->git, ref.ptr) < 0)
+	if (refs_resolve(r, ref.ptr, &id) < 0)
 		rc = err_set(-E_NOTFOUND, "no %s record for '%s'", kind, subject);
 	else
 		rc = records_walk_tip(r, ref.ptr, &id, fn, data);

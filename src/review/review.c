@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
 #include "records/records.h"
@@ -355,7 +356,7 @@ review_load(struct repo *r, const char *branch, struct review *out)
 	if ((rc = review_check_branch(branch)) < 0 ||
 	    (rc = records_ref(KIND, subject.ptr, &ref)) < 0)
 		goto out;
-	if (git_reference_name_to_id(&tip, r->git, ref.ptr) < 0)
+	if (refs_resolve(r, ref.ptr, &tip) < 0)
 		rc = err_set(-E_NOTFOUND, "no review was requested for '%s'", branch);
 	else
 		rc = review_load_tip(r, ref.ptr, &tip, out);
