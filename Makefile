@@ -18,7 +18,8 @@ CPPFLAGS  := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>
 # is compiled against, not linked: src/image/http.c loads it when an image
 # command needs it. --wrap: see src/git/tls.c.
 STATIC    := libgit2 jansson libcrypto
-LDLIBS    := -Wl,--wrap=mbedtls_x509_crt_parse_file -Wl,-Bstatic \
+LDLIBS    := -Wl,--wrap=git_mbedtls_stream_global_init \
+	-Wl,--wrap=git_transport_ssh_global_init -Wl,-Bstatic \
 	$(filter-out -lrt -ldl,$(shell pkg-config --static --libs-only-l $(STATIC) 2>/dev/null)) \
 	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -ldl -pthread
 B         ?= build/release

@@ -4,16 +4,106 @@
 #include <string.h>
 
 #include "git/merge.h"
+#include "git/pack.h"
 #include "git/walk.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
 #define UNSURE 0	/* only git's merge can tell */
+#define TREE_MODE 040000
+
+/* A tree's entries, pointing into its raw bytes. */
+struct rtree {
+	struct buf raw;
+	struct rentry {
+		const char *name;
+		size_t len;
+		unsigned mode;
+		const unsigned char *id;
+	} *v;
+	size_t n;
+};
+
+#define RTREE_INIT { BUF_INIT, NULL, 0 }
+
+/* What the check reads trees with. */
+struct reader {
+	struct repo *r;
+	struct packs *packs;
+};
+
+static void
+rtree_release(struct rtree *t)
+{
+	buf_release(&t->raw);
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+/* Splits t->raw into entries; -1 when it is not a tree's format. */
+static int
+rtree_parse(struct rtree *t)
+{
+	const char *p = t->raw.ptr, *end = p + t->raw.len;
+	size_t alloc = 0;
+
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
+		unsigned mode = 0;
+		const char *q;
+
+		if (!sp || sp == p || !(nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) ||
+		    nul == sp + 1 || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+			return -1;
+		for (q = p; q < sp; q++) {
+			if (*q < '0' || *q > '7' || mode > 0777777)
+				return -1;
+			mode = mode * 8 + (unsigned)(*q - '0');
+		}
+		if (t->n == alloc)
+			t->v = xrealloc(t->v, (alloc = alloc ? 2 * alloc : 64) * sizeof(*t->v));
+		t->v[t->n].name = sp + 1;
+		t->v[t->n].len = (size_t)(nul - sp - 1);
+		t->v[t->n].mode = mode;
+		t->v[t->n].id = (const unsigned char *)nul + 1;
+		t->n++;
+		p = nul + 1 + GIT_OID_RAWSZ;
+	}
+	return 0;
+}
+
+/* Reads tree id into t: from the packs in place, else through libgit2
+ * (loose objects, the push's quarantine). 0, or -1 (UNSURE). */
+static int
+rtree_read(struct reader *rd, const unsigned char *id, struct rtree *t)
+{
+	git_object_t type = GIT_OBJECT_INVALID;
+	git_odb_object *o = NULL;
+	git_odb *odb = NULL;
+	git_oid oid;
+	int rc;
+
+	memcpy(oid.id, id, GIT_OID_RAWSZ);
+	rc = packs_read(rd->packs, &oid, &type, &t->raw);
+	if (rc == -E_NOTFOUND) {
+		if (git_repository_odb(&odb, rd->r->git) == 0 && git_odb_read(&o, odb, &oid) == 0) {
+			type = git_odb_object_type(o);
+			buf_add(&t->raw, git_odb_object_data(o), git_odb_object_size(o));
+			rc = 0;
+		}
+		git_odb_object_free(o);
+		git_odb_free(odb);
+	}
+	err_clear();
+	git_error_clear();
+	return rc == 0 && type == GIT_OBJECT_TREE && rtree_parse(t) == 0 ? 0 : -1;
+}
 
 /* One side's entry under a name: absent (id NULL), a blob, link or tree. */
 struct side {
-	const git_oid *id;
-	git_filemode_t mode;
+	const unsigned char *id;
+	unsigned mode;
 };
 
 static int
@@ -21,41 +111,19 @@ same(const struct side *a, const struct side *b)
 {
 	if (!a->id || !b->id)
 		return !a->id && !b->id;
-	return a->mode == b->mode && git_oid_equal(a->id, b->id);
+	return a->mode == b->mode && !memcmp(a->id, b->id, GIT_OID_RAWSZ);
 }
 
-static struct side
-side_of(const git_tree_entry *e)
-{
-	struct side s = { NULL, 0 };
-
-	if (e) {
-		s.id = git_tree_entry_id(e);
-		s.mode = git_tree_entry_filemode(e);
-	}
-	return s;
-}
-
-static git_tree *
-subtree(git_repository *g, const struct side *s)
-{
-	git_tree *t = NULL;
-
-	if (s->id && s->mode == GIT_FILEMODE_TREE && git_tree_lookup(&t, g, s->id) < 0)
-		git_error_clear();
-	return t;
-}
-
-static int check_trees(git_repository *g, git_tree *const t[4]);
+static int check_trees(struct reader *rd, struct rtree t[4]);
 
 /* One name's entries in the four trees (base, ours, theirs, merge): 1 when
  * the merge's is the trivial merge of the others', UNSURE otherwise. */
 static int
-check_name(git_repository *g, const struct side s[4])
+check_name(struct reader *rd, const struct side s[4])
 {
 	const struct side *want = NULL;
-	git_tree *sub[4] = { NULL, NULL, NULL, NULL };
-	int i, rc;
+	struct rtree sub[4] = { RTREE_INIT, RTREE_INIT, RTREE_INIT, RTREE_INIT };
+	int i, rc = 1;
 
 	if (same(&s[1], &s[2]))
 		want = &s[1];
@@ -66,15 +134,15 @@ check_name(git_repository *g, const struct side s[4])
 	if (want)
 		return same(want, &s[3]) ? 1 : UNSURE;
 	for (i = 0; i < 4; i++)	/* both changed a folder: the merge is inside */
-		if (!s[i].id || s[i].mode != GIT_FILEMODE_TREE)
+		if (!s[i].id || s[i].mode != TREE_MODE)
 			return UNSURE;
-	for (i = 0, rc = 1; i < 4 && rc == 1; i++)
-		if (!(sub[i] = subtree(g, &s[i])))
+	for (i = 0; i < 4 && rc == 1; i++)
+		if (rtree_read(rd, s[i].id, &sub[i]) < 0)
 			rc = UNSURE;
 	if (rc == 1)
-		rc = check_trees(g, sub);
+		rc = check_trees(rd, sub);
 	for (i = 0; i < 4; i++)
-		git_tree_free(sub[i]);
+		rtree_release(&sub[i]);
 	return rc;
 }
 
@@ -94,26 +162,22 @@ key_cmp(const char *a, size_t alen, int afolder, const char *b, size_t blen, int
 }
 
 static int
-entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+entry_cmp(const struct rentry *a, const struct rentry *b)
 {
-	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
-
-	return key_cmp(x, strlen(x), git_tree_entry_type(a) == GIT_OBJECT_TREE,
-	    y, strlen(y), git_tree_entry_type(b) == GIT_OBJECT_TREE);
+	return key_cmp(a->name, a->len, a->mode == TREE_MODE, b->name, b->len,
+	    b->mode == TREE_MODE);
 }
 
 /* Whether t holds something that is not a folder under name. */
 static int
-has_file(const git_tree *t, const char *name)
+has_file(const struct rtree *t, const char *name, size_t len)
 {
-	size_t lo = 0, hi = t ? git_tree_entrycount(t) : 0, len = strlen(name);
+	size_t lo = 0, hi = t->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const git_tree_entry *e = git_tree_entry_byindex(t, mid);
-		const char *n = git_tree_entry_name(e);
-		int c = key_cmp(n, strlen(n), git_tree_entry_type(e) == GIT_OBJECT_TREE,
-		    name, len, 0);
+		const struct rentry *e = &t->v[mid];
+		int c = key_cmp(e->name, e->len, e->mode == TREE_MODE, name, len, 0);
 
 		if (c == 0)
 			return 1;
@@ -131,19 +195,17 @@ has_file(const git_tree *t, const char *name)
  * another are told to git's merge (their keys sort apart).
  */
 static int
-check_trees(git_repository *g, git_tree *const t[4])
+check_trees(struct reader *rd, struct rtree t[4])
 {
-	size_t at[4] = { 0, 0, 0, 0 }, n[4];
+	size_t at[4] = { 0, 0, 0, 0 };
 	int k, rc = 1;
 
-	for (k = 0; k < 4; k++)
-		n[k] = t[k] ? git_tree_entrycount(t[k]) : 0;
 	while (rc == 1) {
-		const git_tree_entry *e[4], *low = NULL;
+		const struct rentry *e[4], *low = NULL;
 		struct side s[4];
 
 		for (k = 0; k < 4; k++) {
-			e[k] = at[k] < n[k] ? git_tree_entry_byindex(t[k], at[k]) : NULL;
+			e[k] = at[k] < t[k].n ? &t[k].v[at[k]] : NULL;
 			if (e[k] && (!low || entry_cmp(e[k], low) < 0))
 				low = e[k];
 		}
@@ -154,14 +216,15 @@ check_trees(git_repository *g, git_tree *const t[4])
 				e[k] = NULL;
 			if (e[k])
 				at[k]++;
-			s[k] = side_of(e[k]);
+			s[k].id = e[k] ? e[k]->id : NULL;
+			s[k].mode = e[k] ? e[k]->mode : 0;
 		}
-		if (git_tree_entry_type(low) == GIT_OBJECT_TREE)
+		if (low->mode == TREE_MODE)
 			for (k = 0; k < 4 && rc == 1; k++)
-				if (has_file(t[k], git_tree_entry_name(low)))
+				if (has_file(&t[k], low->name, low->len))
 					rc = UNSURE;
 		if (rc == 1)
-			rc = check_name(g, s);
+			rc = check_name(rd, s);
 	}
 	return rc;
 }
@@ -186,27 +249,33 @@ int
 merge_is_trivial(struct repo *r, const git_oid *ours, const git_oid *theirs,
     const git_oid *tree)
 {
-	const git_oid *ids[3] = { NULL, ours, theirs };
-	git_tree *t[4] = { NULL, NULL, NULL, NULL };
+	const git_oid *ids[4] = { NULL, ours, theirs, tree };
+	struct reader rd = { r, NULL };
+	struct rtree t[4] = { RTREE_INIT, RTREE_INIT, RTREE_INIT, RTREE_INIT };
+	struct buf objdir = BUF_INIT;
 	git_oid base;
 	int i, rc = 1;
 
 	if (one_base(r, ours, theirs, &base) < 0)
 		return UNSURE;
 	ids[0] = &base;
-	for (i = 0; i < 3 && rc == 1; i++) {
+	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
+	packs_open(&rd.packs, objdir.ptr);
+	for (i = 0; i < 4 && rc == 1; i++) {
 		git_commit *c = NULL;
 
-		if (git_commit_lookup(&c, r->git, ids[i]) < 0 || git_commit_tree(&t[i], c) < 0)
+		if (i < 3 && git_commit_lookup(&c, r->git, ids[i]) < 0)
+			rc = UNSURE;
+		else if (rtree_read(&rd, (c ? git_commit_tree_id(c) : ids[i])->id, &t[i]) < 0)
 			rc = UNSURE;
 		git_commit_free(c);
 	}
-	if (rc == 1 && git_tree_lookup(&t[3], r->git, tree) < 0)
-		rc = UNSURE;
 	if (rc == 1)
-		rc = check_trees(r->git, t);
+		rc = check_trees(&rd, t);
 	for (i = 0; i < 4; i++)
-		git_tree_free(t[i]);
+		rtree_release(&t[i]);
+	packs_free(rd.packs);
+	buf_release(&objdir);
 	git_error_clear();
 	return rc;
 }

@@ -1,21 +1,27 @@
-/* tls.c - keeps libgit2 from parsing the system's CA bundle at start-up. */
+/* tls.c - keeps libgit2 from setting up TLS and SSH at start-up. */
 
 /*
- * libgit2 1.5 as Debian builds it (mbedTLS) parses every certificate in
- * /etc/ssl/certs in git_libgit2_init(): ~50 million instructions, 9 ms,
- * 84% of slipway's start-up. slipway never uses libgit2's transports —
- * fetch and push go through the git CLI (design.md §6) — so the bundle is
- * never needed. The link (-Wl,--wrap in the Makefile) sends libgit2's calls
- * of mbedtls_x509_crt_parse_file here, and this loads nothing. Should
- * slipway ever use libgit2 over HTTPS, delete this file and the --wrap.
+ * libgit2 1.5 as Debian builds it sets up mbedTLS in git_libgit2_init():
+ * it gathers entropy (HAVEGE, ~0.3 ms) and parses every certificate in
+ * /etc/ssl/certs (~50 million instructions, 9 ms); it also starts libssh2,
+ * which starts OpenSSL. slipway never uses libgit2's transports -- fetch
+ * and push go through the git CLI (design.md §6) -- so none of it is
+ * needed. The link (-Wl,--wrap in the Makefile) sends libgit2's calls of
+ * the two set-up functions here, and these do nothing. Should slipway ever
+ * use libgit2 over HTTPS or SSH, delete this file and the --wrap flags.
  * tests/e2e/t1500-startup.sh checks that the bundle is not read.
  */
-int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int __wrap_git_mbedtls_stream_global_init(void);
+int __wrap_git_transport_ssh_global_init(void);
 
 int
-__wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path)
+__wrap_git_mbedtls_stream_global_init(void)
 {
-	(void)chain;
-	(void)path;
+	return 0;
+}
+
+int
+__wrap_git_transport_ssh_global_init(void)
+{
 	return 0;
 }

@@ -20,7 +20,7 @@ enum {
 };
 
 struct node {
-	git_oid id;
+	git_oid id;		/* of a commit outside the graph (pos GRAPH_NONE) */
 	uint32_t pos;		/* in the graph, or GRAPH_NONE */
 	uint32_t generation;
 	int64_t date;
@@ -99,13 +99,23 @@ walk_has_graph(const struct walk *w)
 	return w->graph != NULL;
 }
 
+/* A node's key: its graph position, or (outside the graph) its id. */
 static size_t
-slot_of(const struct walk *w, const git_oid *id)
+slot_of(const struct walk *w, uint32_t pos, const git_oid *id)
 {
 	uint32_t h;
 
-	memcpy(&h, id->id, sizeof(h));
+	if (pos != GRAPH_NONE)
+		h = pos * 2654435761u;
+	else
+		memcpy(&h, id->id, sizeof(h));
 	return h & (w->nslots - 1);
+}
+
+static int
+is_node(const struct node *n, uint32_t pos, const git_oid *id)
+{
+	return pos != GRAPH_NONE ? n->pos == pos : n->pos == GRAPH_NONE && git_oid_equal(&n->id, id);
 }
 
 static int
@@ -121,11 +131,13 @@ rehash(struct walk *w)
 	}
 	w->nslots = n;
 	for (i = 0; i < nold; i++) {
+		const struct node *x;
 		size_t s;
 
 		if (!old[i])
 			continue;
-		for (s = slot_of(w, &w->nodes[old[i] - 1].id); w->slots[s]; s = (s + 1) & (n - 1))
+		x = &w->nodes[old[i] - 1];
+		for (s = slot_of(w, x->pos, &x->id); w->slots[s]; s = (s + 1) & (n - 1))
 			;
 		w->slots[s] = old[i];
 	}
@@ -133,8 +145,12 @@ rehash(struct walk *w)
 	return 0;
 }
 
-/* The node of id (pos: its graph position, or GRAPH_NONE when unknown),
- * made on first sight with its generation and date; its index in *ix. */
+/*
+ * The node of the commit at graph position pos, or (pos GRAPH_NONE) of
+ * id, made on first sight with its generation and date; its index in *ix.
+ * A commit is keyed by its position when the graph holds it, so that a
+ * walk in the graph never reads the ids of the commits it passes.
+ */
 static int
 node_get(struct walk *w, const git_oid *id, uint32_t pos, uint32_t *ix)
 {
@@ -143,19 +159,18 @@ node_get(struct walk *w, const git_oid *id, uint32_t pos, uint32_t *ix)
 	size_t s;
 	int rc;
 
+	if (pos == GRAPH_NONE && w->graph)
+		pos = commit_graph_find(w->graph, id);
 	if (2 * (w->nr + 1) > w->nslots && (rc = rehash(w)) < 0)
 		return rc;
-	for (s = slot_of(w, id); w->slots[s]; s = (s + 1) & (w->nslots - 1))
-		if (git_oid_equal(&w->nodes[w->slots[s] - 1].id, id)) {
+	for (s = slot_of(w, pos, id); w->slots[s]; s = (s + 1) & (w->nslots - 1))
+		if (is_node(&w->nodes[w->slots[s] - 1], pos, id)) {
 			*ix = w->slots[s] - 1;
 			return 0;
 		}
 	if ((rc = grow(&w->nodes, &w->alloc, w->nr + 1, sizeof(*n))) < 0)
 		return rc;
 	n = memset(&w->nodes[w->nr], 0, sizeof(*n));
-	git_oid_cpy(&n->id, id);
-	if (pos == GRAPH_NONE && w->graph)
-		pos = commit_graph_find(w->graph, id);
 	n->pos = pos;
 	n->generation = GEN_UNKNOWN;
 	if (pos != GRAPH_NONE) {
@@ -169,6 +184,7 @@ node_get(struct walk *w, const git_oid *id, uint32_t pos, uint32_t *ix)
 
 		if (git_commit_lookup(&c, w->git, id) < 0)
 			return repo_error(-E_NOTFOUND, "reading commit %s", repo_short(id));
+		git_oid_cpy(&n->id, id);
 		n->date = (int64_t)git_commit_time(c);
 		git_commit_free(c);
 	}
@@ -177,18 +193,23 @@ node_get(struct walk *w, const git_oid *id, uint32_t pos, uint32_t *ix)
 	return 0;
 }
 
-/* Adds the node of parent id (or graph position pos) to node ix's parents. */
+/* The id of node ix (read from the graph for a commit it holds). */
+static void
+node_id(const struct walk *w, uint32_t ix, git_oid *id)
+{
+	if (w->nodes[ix].pos != GRAPH_NONE)
+		commit_graph_oid(w->graph, w->nodes[ix].pos, id);
+	else
+		git_oid_cpy(id, &w->nodes[ix].id);
+}
+
+/* Adds the node of parent id (or graph position pos) to the parents list. */
 static int
 add_parent(struct walk *w, const git_oid *id, uint32_t pos)
 {
-	git_oid pid;
 	uint32_t p;
 	int rc;
 
-	if (!id) {
-		commit_graph_oid(w->graph, pos, &pid);
-		id = &pid;
-	}
 	if ((rc = node_get(w, id, pos, &p)) < 0 ||
 	    (rc = grow(&w->parents, &w->parents_alloc, w->nparents + 1, sizeof(p))) < 0)
 		return rc;
@@ -217,7 +238,7 @@ load(struct walk *w, uint32_t ix)
 			rc = add_parent(w, NULL, gc.parents[i]);
 		n = gc.nparents;
 	} else if (rc == 0) {
-		git_oid_cpy(&id, &w->nodes[ix].id);
+		node_id(w, ix, &id);
 		if (git_commit_lookup(&c, w->git, &id) < 0)
 			return repo_error(-E_NOTFOUND, "reading commit %s", repo_short(&id));
 		n = git_commit_parentcount(c);
@@ -347,7 +368,7 @@ walk_merge_bases(struct walk *w, const git_oid *a, const git_oid *b, git_oid *ba
 		if ((w->nodes[i].flags & (RESULT | STALE)) != RESULT)
 			continue;
 		if (*n < max)
-			git_oid_cpy(&bases[*n], &w->nodes[i].id);
+			node_id(w, (uint32_t)i, &bases[*n]);
 		(*n)++;
 	}
 	for (i = 0; i < w->nr; i++)	/* the next walk starts clean */

@@ -88,6 +88,15 @@ buf_setlen(struct buf *b, size_t len)
 	b->ptr[len] = '\0';
 }
 
+void
+buf_wrote(struct buf *b, size_t n)
+{
+	if (!b->alloc || n > b->alloc - b->len - 1)
+		abort();	/* wrote past the room it had */
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
 static int
 check_cap(struct buf *b, size_t extra)
 {

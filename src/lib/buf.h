@@ -29,6 +29,9 @@ char *buf_detach(struct buf *b, size_t *len);
 void buf_grow(struct buf *b, size_t extra);
 void buf_reset(struct buf *b);
 void buf_setlen(struct buf *b, size_t len);
+/* The caller wrote n bytes at ptr + len, into room buf_grow made: they
+ * become part of the buffer. */
+void buf_wrote(struct buf *b, size_t n);
 
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s);

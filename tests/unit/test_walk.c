@@ -61,7 +61,7 @@ make_commits(git_repository *g, size_t from, size_t to, unsigned seed)
 		git_commit *pc[10];
 		git_tree *t = NULL;
 		git_signature *sig = NULL;
-		size_t np = i == 0 || rand() % 50 == 0 ? 0 : 1 + (size_t)(rand() % 3);
+		size_t np = i == 0 || rand() % 50 == 0 ? 0 : 1 + (size_t)(rand() % 3), looked;
 		char msg[32];
 		git_time_t when = 1700000000 + (git_time_t)i * 60 - (rand() % 7 == 0 ? 86400 : 0);
 
@@ -76,6 +76,7 @@ make_commits(git_repository *g, size_t from, size_t to, unsigned seed)
 			assert_int_equal(git_commit_lookup(&pc[k], g, &ids[i > back ? i - back : 0]), 0);
 			parents[k] = pc[k];
 		}
+		looked = np;
 		for (k = 1; k < np; k++)	/* no parent twice */
 			if (git_oid_equal(git_commit_id(pc[k]), git_commit_id(pc[0])))
 				np = k;
@@ -84,7 +85,7 @@ make_commits(git_repository *g, size_t from, size_t to, unsigned seed)
 		assert_int_equal(git_tree_lookup(&t, g, &tree), 0);
 		assert_int_equal(git_commit_create(&ids[i], g, NULL, sig, sig, NULL, msg, t, np,
 		    parents), 0);
-		for (k = 0; k < np; k++)
+		for (k = 0; k < looked; k++)
 			git_commit_free(pc[k]);
 		git_tree_free(t);
 		git_signature_free(sig);

@@ -1,0 +1,474 @@
+/* pack.c - pack files (.idx v2 and .pack) read in place; delta chains
+ * applied oldest first with two buffers. */
+#include "git/pack.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "lib/err.h"
+#include "lib/util.h"
+
+#define HASHSZ 20
+#define MAX_CHAIN 10000		/* git's own limit on depth is 4095 */
+#define MAX_OBJECT (1u << 30)
+
+enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
+
+struct pack {
+	char *idx_path;
+	const unsigned char *idx, *data;	/* mapped, or NULL until first use */
+	size_t idx_len, data_len;
+	uint32_t n;
+	int broken;		/* could not be mapped: skipped */
+};
+
+/* An object read before, kept: a later chain may pass through it. */
+struct kept {
+	const struct pack *pack;
+	uint64_t off;
+	git_object_t type;
+	struct buf data;
+};
+
+#define NKEPT 4
+#define KEPT_MAX (1u << 20)	/* objects larger than this are not kept */
+
+struct packs {
+	struct pack *v;
+	size_t n;
+	struct kept kept[NKEPT];	/* the last objects read, round robin */
+	size_t next_kept;
+};
+
+/* One step of a chain: an entry of a pack. */
+struct step {
+	struct pack *pack;
+	uint64_t off;		/* of the entry's header */
+	uint64_t data;		/* of its zlib stream */
+	uint64_t size;		/* of what the stream inflates to */
+	int type;
+};
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int
+bad(const struct pack *k, const char *what)
+{
+	return err_set(-E_INVALID, "%.*s.pack: %s", (int)(strlen(k->idx_path) - 4),
+	    k->idx_path, what);
+}
+
+int
+packs_open(struct packs **out, const char *objdir)
+{
+	struct packs *p = xcalloc(1, sizeof(*p));
+	struct buf dir = BUF_INIT;
+	struct dirent *de;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < NKEPT; i++)
+		p->kept[i].data = (struct buf)BUF_INIT;
+	buf_printf(&dir, "%s/pack", objdir);
+	if ((d = opendir(dir.ptr))) {
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+
+			if (len < 5 || strcmp(de->d_name + len - 4, ".idx"))
+				continue;
+			struct buf path = BUF_INIT;
+
+			buf_printf(&path, "%s/%s", dir.ptr, de->d_name);
+			p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+			memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+			p->v[p->n++].idx_path = buf_detach(&path, NULL);
+		}
+		closedir(d);
+	}
+	buf_release(&dir);
+	*out = p;
+	return 0;
+}
+
+void
+packs_free(struct packs *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < NKEPT; i++)
+		buf_release(&p->kept[i].data);
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].idx)
+			munmap((void *)p->v[i].idx, p->v[i].idx_len);
+		if (p->v[i].data)
+			munmap((void *)p->v[i].data, p->v[i].data_len);
+		free(p->v[i].idx_path);
+	}
+	free(p->v);
+	free(p);
+}
+
+static const unsigned char *
+map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *m = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+		*len = (size_t)st.st_size;
+		m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* Maps k's index and pack and checks their headers; 0 or -1 (skipped). */
+static int
+pack_map(struct pack *k)
+{
+	struct buf path = BUF_INIT;
+
+	if (k->idx || k->broken)
+		return k->broken ? -1 : 0;
+	k->broken = 1;
+	if (!(k->idx = map_file(k->idx_path, &k->idx_len)))
+		return -1;
+	buf_printf(&path, "%.*s.pack", (int)(strlen(k->idx_path) - 4), k->idx_path);
+	k->data = map_file(path.ptr, &k->data_len);
+	buf_release(&path);
+	if (!k->data || k->idx_len < 8 + 256 * 4 + 2 * HASHSZ || memcmp(k->idx, "\377tOc", 4) ||
+	    be32(k->idx + 4) != 2 || k->data_len < 12 + HASHSZ || memcmp(k->data, "PACK", 4))
+		return -1;
+	k->n = be32(k->idx + 8 + 255 * 4);
+	/* names, CRCs, 32-bit offsets, and the two checksums at least */
+	if ((k->idx_len - 8 - 256 * 4 - 2 * HASHSZ) / (HASHSZ + 8) < k->n)
+		return -1;
+	k->broken = 0;
+	return 0;
+}
+
+/* The offset of id in k, or -E_NOTFOUND. */
+static int
+pack_find(struct pack *k, const git_oid *id, uint64_t *off)
+{
+	const unsigned char *fan, *names, *offs;
+	uint32_t lo, hi, o;
+	unsigned b = id->id[0];
+
+	if (pack_map(k) < 0)
+		return -E_NOTFOUND;
+	fan = k->idx + 8;
+	names = fan + 256 * 4;
+	offs = names + (size_t)k->n * (HASHSZ + 4);
+	lo = b ? be32(fan + (b - 1) * 4) : 0;
+	hi = be32(fan + b * 4);
+	if (hi > k->n || lo > hi)
+		return -E_NOTFOUND;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(names + (size_t)mid * HASHSZ, id->id, HASHSZ);
+
+		if (c < 0) {
+			lo = mid + 1;
+		} else if (c > 0) {
+			hi = mid;
+		} else {
+			o = be32(offs + (size_t)mid * 4);
+			if (o & 0x80000000u) {	/* in the table of large offsets */
+				const unsigned char *big = offs + (size_t)k->n * 4 +
+				    (size_t)(o & 0x7fffffffu) * 8;
+
+				if (big + 8 > k->idx + k->idx_len - 2 * HASHSZ)
+					return bad(k, "an offset past the index");
+				*off = (uint64_t)be32(big) << 32 | be32(big + 4);
+			} else {
+				*off = o;
+			}
+			return 0;
+		}
+	}
+	return -E_NOTFOUND;
+}
+
+/* Parses the entry header at s->off; for a delta, its base in *base_off
+ * (same pack) or *base_id (a REF_DELTA). */
+static int
+entry_at(struct step *s, uint64_t *base_off, const unsigned char **base_id)
+{
+	const struct pack *k = s->pack;
+	const unsigned char *p = k->data + s->off, *end = k->data + k->data_len - HASHSZ;
+	unsigned shift = 4;
+	unsigned char c;
+
+	if (s->off < 12 || p >= end)
+		return bad(k, "an object offset past the end");
+	c = *p++;
+	s->type = (c >> 4) & 7;
+	s->size = c & 15;
+	while (c & 0x80) {
+		if (p >= end || shift > 57)
+			return bad(k, "a broken object header");
+		c = *p++;
+		s->size |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (s->type == OBJ_OFS_DELTA) {
+		uint64_t back;
+
+		if (p >= end)
+			return bad(k, "a broken delta header");
+		c = *p++;
+		back = c & 0x7f;
+		while (c & 0x80) {
+			if (p >= end || back >> 56)
+				return bad(k, "a broken delta header");
+			c = *p++;
+			back = ((back + 1) << 7) | (c & 0x7f);
+		}
+		if (back == 0 || back > s->off)
+			return bad(k, "a delta base before the pack");
+		*base_off = s->off - back;
+	} else if (s->type == OBJ_REF_DELTA) {
+		if (p + HASHSZ > end)
+			return bad(k, "a broken delta header");
+		*base_id = p;
+		p += HASHSZ;
+	} else if (s->type < GIT_OBJECT_COMMIT || s->type > GIT_OBJECT_TAG) {
+		return bad(k, "an object of unknown type");
+	}
+	if (s->size > MAX_OBJECT)
+		return bad(k, "an object too large to read here");
+	s->data = (uint64_t)(p - k->data);
+	return 0;
+}
+
+/* Inflates step s's stream into out (exactly s->size bytes). */
+static int
+inflate_step(const struct step *s, struct buf *out)
+{
+	const struct pack *k = s->pack;
+	z_stream z;
+	int zr;
+
+	buf_reset(out);
+	buf_grow(out, (size_t)s->size + 1);
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return err_set(-E_GENERIC, "out of memory");
+	z.next_in = (unsigned char *)(k->data + s->data);
+	z.avail_in = (uInt)(k->data_len - HASHSZ - s->data > UINT32_MAX ? UINT32_MAX :
+	    k->data_len - HASHSZ - s->data);
+	z.next_out = (unsigned char *)out->ptr;
+	z.avail_out = (uInt)s->size + 1;	/* one more: a longer stream shows */
+	zr = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END || z.total_out != s->size)
+		return bad(k, "an object's zlib stream is broken");
+	buf_wrote(out, (size_t)s->size);
+	return 0;
+}
+
+/* A delta's size field at *p (7 bits a byte, least significant first). */
+static int
+delta_size(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	unsigned shift = 0;
+	unsigned char c;
+
+	*v = 0;
+	do {
+		if (*p >= end || shift > 57)
+			return -1;
+		c = *(*p)++;
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	return 0;
+}
+
+/* out = base with delta applied. */
+static int
+apply_delta(const struct pack *k, const struct buf *base, const struct buf *delta,
+    struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)delta->ptr, *end = p + delta->len;
+	const unsigned char *src = (const unsigned char *)base->ptr;
+	uint64_t src_size, dst_size;
+	size_t at = 0;
+
+	if (delta_size(&p, end, &src_size) < 0 || delta_size(&p, end, &dst_size) < 0 ||
+	    src_size != base->len || dst_size > MAX_OBJECT)
+		return bad(k, "a delta does not fit its base");
+	buf_reset(out);
+	buf_grow(out, (size_t)dst_size + 1);
+	while (p < end) {
+		unsigned char cmd = *p++;
+
+		if (cmd & 0x80) {	/* copy from the base */
+			uint64_t off = 0, len = 0;
+			int i;
+
+			for (i = 0; i < 4; i++)
+				if (cmd & (1 << i)) {
+					if (p >= end)
+						return bad(k, "a truncated delta");
+					off |= (uint64_t)*p++ << (8 * i);
+				}
+			for (i = 0; i < 3; i++)
+				if (cmd & (0x10 << i)) {
+					if (p >= end)
+						return bad(k, "a truncated delta");
+					len |= (uint64_t)*p++ << (8 * i);
+				}
+			if (len == 0)
+				len = 0x10000;
+			if (off + len > src_size || at + len > dst_size)
+				return bad(k, "a delta copies past its base");
+			memcpy(out->ptr + at, src + off, (size_t)len);
+			at += (size_t)len;
+		} else if (cmd) {	/* literal bytes */
+			if ((size_t)(end - p) < cmd || at + cmd > dst_size)
+				return bad(k, "a truncated delta");
+			memcpy(out->ptr + at, p, cmd);
+			at += cmd;
+			p += cmd;
+		} else {
+			return bad(k, "a delta with a reserved instruction");
+		}
+	}
+	if (at != dst_size)
+		return bad(k, "a delta shorter than it says");
+	buf_wrote(out, at);
+	return 0;
+}
+
+/* Where id is: the first pack that holds it. */
+static int
+locate(struct packs *p, const git_oid *id, struct step *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		int rc = pack_find(&p->v[i], id, &s->off);
+
+		if (rc != -E_NOTFOUND) {
+			s->pack = &p->v[i];
+			return rc;
+		}
+	}
+	return -E_NOTFOUND;
+}
+
+static const struct kept *
+kept_at(const struct packs *p, const struct step *s)
+{
+	size_t i;
+
+	for (i = 0; i < NKEPT; i++)
+		if (p->kept[i].pack == s->pack && p->kept[i].off == s->off)
+			return &p->kept[i];
+	return NULL;
+}
+
+static void
+keep(struct packs *p, const struct step *s, git_object_t type, const struct buf *data)
+{
+	struct kept *k = &p->kept[p->next_kept];
+
+	if (data->len > KEPT_MAX || kept_at(p, s))
+		return;
+	p->next_kept = (p->next_kept + 1) % NKEPT;
+	k->pack = s->pack;
+	k->off = s->off;
+	k->type = type;
+	buf_reset(&k->data);
+	buf_add(&k->data, data->ptr, data->len);
+}
+
+int
+packs_read(struct packs *p, const git_oid *id, git_object_t *type, struct buf *out)
+{
+	struct step *chain = NULL, s, first;
+	struct buf other = BUF_INIT, delta = BUF_INIT, *cur, *next, *t;
+	const struct kept *hit = NULL;
+	size_t n = 0, alloc = 0, i, turns;
+	int rc;
+
+	buf_reset(out);
+	memset(&s, 0, sizeof(s));
+	if ((rc = locate(p, id, &s)) < 0)
+		return rc;
+	first = s;
+	/* down the chain to an object that is not a delta, or one kept */
+	while (!(hit = kept_at(p, &s))) {
+		uint64_t base_off = 0;
+		const unsigned char *base_id = NULL;
+		git_oid bid;
+
+		if ((rc = entry_at(&s, &base_off, &base_id)) < 0)
+			goto out;
+		if (n == MAX_CHAIN) {
+			rc = bad(s.pack, "a delta chain too long (a loop?)");
+			goto out;
+		}
+		if (n == alloc)
+			chain = xrealloc(chain, (alloc = alloc ? 2 * alloc : 32) * sizeof(*chain));
+		chain[n++] = s;
+		if (s.type == OBJ_OFS_DELTA) {
+			s.off = base_off;
+		} else if (s.type == OBJ_REF_DELTA) {
+			memcpy(bid.id, base_id, HASHSZ);
+			if ((rc = locate(p, &bid, &s)) < 0) {
+				if (rc == -E_NOTFOUND)
+					rc = bad(chain[n - 1].pack, "a delta's base is in no pack");
+				goto out;
+			}
+		} else {
+			break;
+		}
+	}
+	/* the base, then each delta on it: after the last turn the result is in out */
+	turns = hit ? n : n - 1;
+	cur = turns % 2 ? &other : out;
+	next = cur == out ? &other : out;
+	if (hit) {
+		buf_add(cur, hit->data.ptr, hit->data.len);
+		*type = hit->type;
+	} else {
+		if ((rc = inflate_step(&chain[n - 1], cur)) < 0)
+			goto out;
+		*type = (git_object_t)chain[n - 1].type;
+	}
+	for (i = turns; i-- > 0;) {
+		if ((rc = inflate_step(&chain[i], &delta)) < 0 ||
+		    (rc = apply_delta(chain[i].pack, cur, &delta, next)) < 0)
+			goto out;
+		t = cur;
+		cur = next;
+		next = t;
+	}
+	keep(p, &first, *type, out);
+out:
+	free(chain);
+	buf_release(&other);
+	buf_release(&delta);
+	if (rc < 0)
+		buf_reset(out);
+	return rc;
+}

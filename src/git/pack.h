@@ -1,0 +1,31 @@
+/* pack.h - objects read straight from a repository's pack files. */
+#ifndef SLIPWAY_PACK_H
+#define SLIPWAY_PACK_H
+
+#include <git2.h>
+
+#include "lib/buf.h"
+
+/*
+ * For the few big trees the hook reads: libgit2 1.5 keeps every step of a
+ * delta chain in its 16 MB delta-base cache (a 180 KB tree 25 deltas deep
+ * costs 4.5 MB of fresh pages), where this applies the chain with two
+ * buffers it reuses. Loose objects, alternates and packs made after
+ * packs_open are not seen here: a caller asks libgit2 for what this does
+ * not find.
+ */
+struct packs;
+
+/* The packs of the object directory objdir (each .idx with its .pack),
+ * mapped when first searched. Returns 0 (no packs is not an error). */
+int packs_open(struct packs **out, const char *objdir);
+void packs_free(struct packs *p);
+
+/*
+ * Object id's type and content (into out, replacing what it held).
+ * Returns 0; -E_NOTFOUND (no message) when no pack holds it; -E_INVALID
+ * naming the pack when an entry, a delta or the zlib stream is broken.
+ */
+int packs_read(struct packs *p, const git_oid *id, git_object_t *type, struct buf *out);
+
+#endif
