@@ -14,7 +14,7 @@
 #define MAX_FILE (8 << 20)
 
 /* the names carry the format's version: a new fold never reads an old one */
-static const char *const file_names[DIGEST_NKINDS] = { "reviews-2", "pipelines-1" };
+static const char *const file_names[DIGEST_NKINDS] = { "reviews-2", "pipelines-1", "ahead-1" };
 
 /* One table: open addressing on the tip's first bytes. */
 struct entry {
@@ -163,4 +163,14 @@ digest_put(struct repo *r, enum digest_kind kind, const git_oid *tip, const char
 out:
 	buf_release(&path);
 	buf_release(&line);
+}
+
+void
+digest_pair_key(const git_oid *a, const git_oid *b, git_oid *key)
+{
+	unsigned char both[2 * GIT_OID_RAWSZ];
+
+	memcpy(both, a->id, GIT_OID_RAWSZ);
+	memcpy(both + GIT_OID_RAWSZ, b->id, GIT_OID_RAWSZ);
+	git_odb_hash(key, both, sizeof(both), GIT_OBJECT_BLOB);
 }

@@ -14,8 +14,9 @@
  * dropped and rebuilt.
  */
 
-/* Which file: the folded reviews, or the pipeline results. */
-enum digest_kind { DIGEST_REVIEWS, DIGEST_PIPELINES, DIGEST_NKINDS };
+/* Which file: the folded reviews, the pipeline results, or how far apart
+ * two commits are (keyed by digest_pair_key). */
+enum digest_kind { DIGEST_REVIEWS, DIGEST_PIPELINES, DIGEST_AHEAD, DIGEST_NKINDS };
 
 /* The digest of the chain at tip, or NULL (borrowed; valid until the repo
  * is released). The file is read on first use. */
@@ -23,5 +24,8 @@ const char *digest_get(struct repo *r, enum digest_kind kind, const git_oid *tip
 /* Remembers text (one line: no '\n') for tip, in memory and in the file.
  * Failing to write the file is not an error: it is only a cache. */
 void digest_put(struct repo *r, enum digest_kind kind, const git_oid *tip, const char *text);
+
+/* One key for the ordered pair (a, b): a hash of both ids. */
+void digest_pair_key(const git_oid *a, const git_oid *b, git_oid *key);
 
 #endif

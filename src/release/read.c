@@ -1,12 +1,14 @@
 /* read.c - release steps 1, 3 and 4: read the remote, merge in memory, take the version. */
 #include "release/release.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "git/merge.h"
 #include "lib/err.h"
 #include "lib/util.h"
+#include "records/digest.h"
 
 #define DEFAULT_TAG "v{version}"
 #define DEFAULT_MESSAGE "Release {version}"
@@ -271,6 +273,34 @@ staging_tree(struct repo *r, struct release_plan *plan)
 	return 0;
 }
 
+/*
+ * How far staging is ahead of master, and behind it. Without a
+ * commit-graph that is a walk of every commit between them (1,600 commits:
+ * 15-20 ms, git's or libgit2's), so the answer is kept for the pair of
+ * heads (a digest): status run again on the same heads reads it.
+ */
+static int
+count_ahead(struct repo *r, struct release_plan *plan, size_t *behind)
+{
+	unsigned long a, b;
+	const char *d;
+	char text[64];
+	git_oid key;
+	int rc;
+
+	digest_pair_key(&plan->staging, &plan->master, &key);
+	if ((d = digest_get(r, DIGEST_AHEAD, &key)) && sscanf(d, "%lu %lu", &a, &b) == 2) {
+		plan->ahead = a;
+		*behind = b;
+		return 0;
+	}
+	if ((rc = repo_count_ahead(r, &plan->staging, &plan->master, &plan->ahead, behind)) < 0)
+		return rc;
+	snprintf(text, sizeof(text), "%zu %zu", plan->ahead, *behind);
+	digest_put(r, DIGEST_AHEAD, &key, text);
+	return 0;
+}
+
 int
 release_read(struct repo *r, const struct project *p, const char *remote,
     struct release_plan *plan)
@@ -294,8 +324,7 @@ release_read(struct repo *r, const struct project *p, const char *remote,
 		return rc;
 	note_local(r, plan, plan->production_ref, plan->production_label, &plan->master);
 	note_local(r, plan, plan->staging_ref, plan->staging_label, &plan->staging);
-	if ((rc = repo_count_ahead(r, &plan->staging, &plan->master, &plan->ahead,
-	    &behind)) < 0)
+	if ((rc = count_ahead(r, plan, &behind)) < 0)
 		return rc;
 	if ((rc = read_current(r, plan)) < 0)
 		return rc;

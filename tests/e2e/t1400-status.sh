@@ -95,4 +95,17 @@ test_expect_success 'with a commit-graph (git gc writes one) the count is the sa
 	grep "rev-list --count --left-right" trace
 '
 
+test_expect_success 'the count is kept for the pair of heads: read again, counted again when one moves' '
+	fresh_release_repo &&
+	(cd work && slipway status </dev/null >../out 2>&1) &&
+	test_grep "1 commit ahead" out &&
+	test_grep " 1 0\$" work/.git/slipway/ahead-1 &&
+	sed -i "s/ 1 0\$/ 7 0/" work/.git/slipway/ahead-1 &&
+	(cd work && slipway status </dev/null >../out 2>&1) &&
+	test_grep "7 commits ahead" out &&
+	(cd work && git switch -q staging && test_commit four four.txt && git push -q origin staging) &&
+	(cd work && slipway status </dev/null >../out 2>&1) &&
+	test_grep "2 commits ahead" out
+'
+
 test_done
