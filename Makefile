@@ -14,14 +14,14 @@ WARN      := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CPPFLAGS  := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libgit2 and what it needs, jansson and libcrypto are linked statically:
 # start-up maps one executable, not 20 shared objects (docs/dev-notes.md,
-# "Start-up"). Debian ships no static GSS-API, which libgit2.a needs. libcurl
-# is compiled against, not linked: src/image/http.c loads it when an image
-# command needs it. --wrap: see src/git/tls.c.
+# "Start-up"). libcurl is compiled against, not linked: src/image/http.c
+# loads it when an image command needs it. The --wrap flags and GSS-API:
+# see src/git/nonet.c.
 STATIC    := libgit2 jansson libcrypto
 LDLIBS    := -Wl,--wrap=git_mbedtls_stream_global_init \
 	-Wl,--wrap=git_transport_ssh_global_init -Wl,-Bstatic \
 	$(filter-out -lrt -ldl,$(shell pkg-config --static --libs-only-l $(STATIC) 2>/dev/null)) \
-	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -ldl -pthread
+	-Wl,-Bdynamic -ldl -pthread
 B         ?= build/release
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*/*.c))
