@@ -7,17 +7,17 @@
 #   make bench      the benchmarks under bench/
 #   make asan       build the sanitizer variant into build/asan
 
-PKGS      := libgit2 jansson libcurl libcrypto
+PKGS      := libgit2 jansson libcurl libcrypto libdeflate
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CPPFLAGS  := -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libgit2 and what it needs, jansson and libcrypto are linked statically:
+# libgit2 and what it needs, jansson, libcrypto and libdeflate are linked statically:
 # start-up maps one executable, not 20 shared objects (docs/dev-notes.md,
 # "Start-up"). libcurl is compiled against, not linked: src/image/http.c
 # loads it when an image command needs it. The --wrap flags and GSS-API:
 # see src/git/nonet.c.
-STATIC    := libgit2 jansson libcrypto
+STATIC    := libgit2 jansson libcrypto libdeflate
 LDLIBS    := -Wl,--wrap=git_mbedtls_stream_global_init \
 	-Wl,--wrap=git_transport_ssh_global_init -Wl,-Bstatic \
 	$(filter-out -lrt -ldl,$(shell pkg-config --static --libs-only-l $(STATIC) 2>/dev/null)) \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh - installs the Debian packages slipway builds and tests with, when missing.
-pkgs="gcc make pkg-config git libgit2-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
+pkgs="gcc make pkg-config git libgit2-dev libdeflate-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 openssh-client python3 libcurl4-openssl-dev libssl-dev docker-registry skopeo umoci apache2-utils
 openssl curl procps strace"
 missing=

@@ -50,7 +50,6 @@ chain_latest(struct repo *r, const char *subject, const char *pipeline, json_t *
 {
 	struct buf ref = BUF_INIT;
 	json_t *latest = NULL;
-	const char *d;
 	git_oid tip;
 	char *text;
 	int rc;
@@ -62,10 +61,12 @@ chain_latest(struct repo *r, const char *subject, const char *pipeline, json_t *
 		err_clear();
 		goto out;	/* no result at all */
 	}
-	if ((d = digest_get(r, DIGEST_PIPELINES, &tip)))
-		latest = json_loads(d, 0, NULL);
-	if (!json_is_object(latest)) {
+	if ((latest = json_incref(digest_get_json(r, DIGEST_PIPELINES, &tip))) &&
+	    !json_is_object(latest)) {
 		json_decref(latest);
+		latest = NULL;
+	}
+	if (!latest) {
 		latest = json_object();
 		if ((rc = records_walk_tip(r, ref.ptr, &tip, latest_each, latest)) < 0)
 			goto out;

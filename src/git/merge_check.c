@@ -4,101 +4,12 @@
 #include <string.h>
 
 #include "git/merge.h"
-#include "git/pack.h"
+#include "git/rtree.h"
 #include "git/walk.h"
 #include "lib/err.h"
 #include "lib/util.h"
 
 #define UNSURE 0	/* only git's merge can tell */
-#define TREE_MODE 040000
-
-/* A tree's entries, pointing into its raw bytes. */
-struct rtree {
-	struct buf raw;
-	struct rentry {
-		const char *name;
-		size_t len;
-		unsigned mode;
-		const unsigned char *id;
-	} *v;
-	size_t n;
-};
-
-#define RTREE_INIT { BUF_INIT, NULL, 0 }
-
-/* What the check reads trees with. */
-struct reader {
-	struct repo *r;
-	struct packs *packs;
-};
-
-static void
-rtree_release(struct rtree *t)
-{
-	buf_release(&t->raw);
-	free(t->v);
-	t->v = NULL;
-	t->n = 0;
-}
-
-/* Splits t->raw into entries; -1 when it is not a tree's format. */
-static int
-rtree_parse(struct rtree *t)
-{
-	const char *p = t->raw.ptr, *end = p + t->raw.len;
-	size_t alloc = 0;
-
-	while (p < end) {
-		const char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
-		unsigned mode = 0;
-		const char *q;
-
-		if (!sp || sp == p || !(nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) ||
-		    nul == sp + 1 || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
-			return -1;
-		for (q = p; q < sp; q++) {
-			if (*q < '0' || *q > '7' || mode > 0777777)
-				return -1;
-			mode = mode * 8 + (unsigned)(*q - '0');
-		}
-		if (t->n == alloc)
-			t->v = xrealloc(t->v, (alloc = alloc ? 2 * alloc : 64) * sizeof(*t->v));
-		t->v[t->n].name = sp + 1;
-		t->v[t->n].len = (size_t)(nul - sp - 1);
-		t->v[t->n].mode = mode;
-		t->v[t->n].id = (const unsigned char *)nul + 1;
-		t->n++;
-		p = nul + 1 + GIT_OID_RAWSZ;
-	}
-	return 0;
-}
-
-/* Reads tree id into t: from the packs in place, else through libgit2
- * (loose objects, the push's quarantine). 0, or -1 (UNSURE). */
-static int
-rtree_read(struct reader *rd, const unsigned char *id, struct rtree *t)
-{
-	git_object_t type = GIT_OBJECT_INVALID;
-	git_odb_object *o = NULL;
-	git_odb *odb = NULL;
-	git_oid oid;
-	int rc;
-
-	memcpy(oid.id, id, GIT_OID_RAWSZ);
-	rc = packs_read(rd->packs, &oid, &type, &t->raw);
-	if (rc == -E_NOTFOUND) {
-		if (git_repository_odb(&odb, rd->r->git) == 0 && git_odb_read(&o, odb, &oid) == 0) {
-			type = git_odb_object_type(o);
-			buf_add(&t->raw, git_odb_object_data(o), git_odb_object_size(o));
-			rc = 0;
-		}
-		git_odb_object_free(o);
-		git_odb_free(odb);
-	}
-	err_clear();
-	git_error_clear();
-	return rc == 0 && type == GIT_OBJECT_TREE && rtree_parse(t) == 0 ? 0 : -1;
-}
 
 /* One side's entry under a name: absent (id NULL), a blob, link or tree. */
 struct side {
@@ -114,16 +25,16 @@ same(const struct side *a, const struct side *b)
 	return a->mode == b->mode && !memcmp(a->id, b->id, GIT_OID_RAWSZ);
 }
 
-static int check_trees(struct reader *rd, struct rtree t[4]);
+static int check_trees(struct trees *rd, const struct rtree *t[4]);
 
 /* One name's entries in the four trees (base, ours, theirs, merge): 1 when
  * the merge's is the trivial merge of the others', UNSURE otherwise. */
 static int
-check_name(struct reader *rd, const struct side s[4])
+check_name(struct trees *rd, const struct side s[4])
 {
 	const struct side *want = NULL;
-	struct rtree sub[4] = { RTREE_INIT, RTREE_INIT, RTREE_INIT, RTREE_INIT };
-	int i, rc = 1;
+	const struct rtree *sub[4];
+	int i;
 
 	if (same(&s[1], &s[2]))
 		want = &s[1];
@@ -136,14 +47,10 @@ check_name(struct reader *rd, const struct side s[4])
 	for (i = 0; i < 4; i++)	/* both changed a folder: the merge is inside */
 		if (!s[i].id || s[i].mode != TREE_MODE)
 			return UNSURE;
-	for (i = 0; i < 4 && rc == 1; i++)
-		if (rtree_read(rd, s[i].id, &sub[i]) < 0)
-			rc = UNSURE;
-	if (rc == 1)
-		rc = check_trees(rd, sub);
 	for (i = 0; i < 4; i++)
-		rtree_release(&sub[i]);
-	return rc;
+		if (!(sub[i] = trees_get(rd, s[i].id)))
+			return UNSURE;
+	return check_trees(rd, sub);
 }
 
 /* Git's tree order: names bytewise, a folder's as if it ended in '/'. */
@@ -195,7 +102,7 @@ has_file(const struct rtree *t, const char *name, size_t len)
  * another are told to git's merge (their keys sort apart).
  */
 static int
-check_trees(struct reader *rd, struct rtree t[4])
+check_trees(struct trees *rd, const struct rtree *t[4])
 {
 	size_t at[4] = { 0, 0, 0, 0 };
 	int k, rc = 1;
@@ -205,7 +112,7 @@ check_trees(struct reader *rd, struct rtree t[4])
 		struct side s[4];
 
 		for (k = 0; k < 4; k++) {
-			e[k] = at[k] < t[k].n ? &t[k].v[at[k]] : NULL;
+			e[k] = at[k] < t[k]->n ? &t[k]->v[at[k]] : NULL;
 			if (e[k] && (!low || entry_cmp(e[k], low) < 0))
 				low = e[k];
 		}
@@ -221,7 +128,7 @@ check_trees(struct reader *rd, struct rtree t[4])
 		}
 		if (low->mode == TREE_MODE)
 			for (k = 0; k < 4 && rc == 1; k++)
-				if (has_file(&t[k], low->name, low->len))
+				if (has_file(t[k], low->name, low->len))
 					rc = UNSURE;
 		if (rc == 1)
 			rc = check_name(rd, s);
@@ -229,8 +136,8 @@ check_trees(struct reader *rd, struct rtree t[4])
 	return rc;
 }
 
-/* The one merge base of ours and theirs; -1 when there is none, or
- * several, or the history cannot be read (git's merge can tell then). */
+/* The one merge base of ours and theirs (git/walk.c); -1 when there is
+ * none, or several, or the history cannot be read (git's merge can tell). */
 static int
 one_base(struct repo *r, const git_oid *ours, const git_oid *theirs, git_oid *base)
 {
@@ -245,37 +152,36 @@ one_base(struct repo *r, const git_oid *ours, const git_oid *theirs, git_oid *ba
 	return rc == 0 && n == 1 ? 0 : -1;
 }
 
+/* The root tree of commit id, or NULL. */
+static const struct rtree *
+root_of(struct repo *r, struct trees *rd, const git_oid *id)
+{
+	const struct rtree *t = NULL;
+	git_commit *c = NULL;
+
+	if (git_commit_lookup(&c, r->git, id) == 0)
+		t = trees_get(rd, git_commit_tree_id(c)->id);
+	git_commit_free(c);
+	git_error_clear();
+	return t;
+}
+
 int
 merge_is_trivial(struct repo *r, const git_oid *ours, const git_oid *theirs,
     const git_oid *tree)
 {
-	const git_oid *ids[4] = { NULL, ours, theirs, tree };
-	struct reader rd = { r, NULL };
-	struct rtree t[4] = { RTREE_INIT, RTREE_INIT, RTREE_INIT, RTREE_INIT };
-	struct buf objdir = BUF_INIT;
+	const struct rtree *t[4] = { NULL, NULL, NULL, NULL };
+	struct trees *rd = NULL;
 	git_oid base;
-	int i, rc = 1;
+	int rc = UNSURE;
 
 	if (one_base(r, ours, theirs, &base) < 0)
 		return UNSURE;
-	ids[0] = &base;
-	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
-	packs_open(&rd.packs, objdir.ptr);
-	for (i = 0; i < 4 && rc == 1; i++) {
-		git_commit *c = NULL;
-
-		if (i < 3 && git_commit_lookup(&c, r->git, ids[i]) < 0)
-			rc = UNSURE;
-		else if (rtree_read(&rd, (c ? git_commit_tree_id(c) : ids[i])->id, &t[i]) < 0)
-			rc = UNSURE;
-		git_commit_free(c);
-	}
-	if (rc == 1)
-		rc = check_trees(&rd, t);
-	for (i = 0; i < 4; i++)
-		rtree_release(&t[i]);
-	packs_free(rd.packs);
-	buf_release(&objdir);
-	git_error_clear();
+	trees_new(&rd, r);
+	/* the base first: theirs is often stored as a delta on it */
+	if ((t[0] = root_of(r, rd, &base)) && (t[1] = root_of(r, rd, ours)) &&
+	    (t[2] = root_of(r, rd, theirs)) && (t[3] = trees_get(rd, tree->id)))
+		rc = check_trees(rd, t);
+	trees_free(rd);
 	return rc;
 }

@@ -10,7 +10,8 @@
  * For the few big trees the hook reads: libgit2 1.5 keeps every step of a
  * delta chain in its 16 MB delta-base cache (a 180 KB tree 25 deltas deep
  * costs 4.5 MB of fresh pages), where this applies the chain with two
- * buffers it reuses. Loose objects, alternates and packs made after
+ * buffers it reuses, and starts from an object read before (see
+ * packs_set_source) when the chain passes through one. Loose objects, alternates and packs made after
  * packs_open are not seen here: a caller asks libgit2 for what this does
  * not find.
  */
@@ -20,6 +21,14 @@ struct packs;
  * mapped when first searched. Returns 0 (no packs is not an error). */
 int packs_open(struct packs **out, const char *objdir);
 void packs_free(struct packs *p);
+
+/*
+ * Where a later read may take an object read before, whole, when a delta
+ * chain passes through it: fn returns its bytes if the caller still holds
+ * them (NULL if not). Without it every chain is applied from its base.
+ */
+void packs_set_source(struct packs *p, const char *(*fn)(void *ctx, const git_oid *id,
+    size_t *len), void *ctx);
 
 /*
  * Object id's type and content (into out, replacing what it held).

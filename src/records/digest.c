@@ -20,6 +20,7 @@ static const char *const file_names[DIGEST_NKINDS] = { "reviews-2", "pipelines-1
 struct entry {
 	git_oid tip;
 	char *text;	/* NULL: empty slot */
+	json_t *json;	/* text parsed, once asked for */
 };
 
 struct table {
@@ -56,13 +57,17 @@ table_set(struct table *t, const git_oid *tip, char *text)
 		t->v = xcalloc(t->cap, sizeof(*t->v));
 		t->n = 0;
 		for (i = 0; i < old.cap; i++)
-			if (old.v[i].text)
+			if (old.v[i].text) {
 				table_set(t, &old.v[i].tip, old.v[i].text);
+				t->v[slot(t, &old.v[i].tip)].json = old.v[i].json;
+			}
 		free(old.v);
 	}
 	i = slot(t, tip);
 	if (t->v[i].text) {
 		free(t->v[i].text);
+		json_decref(t->v[i].json);
+		t->v[i].json = NULL;
 	} else {
 		t->n++;
 		git_oid_cpy(&t->v[i].tip, tip);
@@ -77,8 +82,10 @@ caches_free(void *p)
 	size_t k, i;
 
 	for (k = 0; k < DIGEST_NKINDS; k++) {
-		for (i = 0; i < c->t[k].cap; i++)
+		for (i = 0; i < c->t[k].cap; i++) {
 			free(c->t[k].v[i].text);
+			json_decref(c->t[k].v[i].json);
+		}
 		free(c->t[k].v);
 	}
 	free(c);
@@ -136,6 +143,19 @@ digest_get(struct repo *r, enum digest_kind kind, const git_oid *tip)
 	struct table *t = table_of(r, kind);
 
 	return t->cap ? t->v[slot(t, tip)].text : NULL;
+}
+
+json_t *
+digest_get_json(struct repo *r, enum digest_kind kind, const git_oid *tip)
+{
+	struct table *t = table_of(r, kind);
+	struct entry *e;
+
+	if (!t->cap || !(e = &t->v[slot(t, tip)])->text)
+		return NULL;
+	if (!e->json)
+		e->json = json_loads(e->text, 0, NULL);
+	return e->json;
 }
 
 void

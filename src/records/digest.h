@@ -2,6 +2,8 @@
 #ifndef SLIPWAY_DIGEST_H
 #define SLIPWAY_DIGEST_H
 
+#include <jansson.h>
+
 #include "git/repo.h"
 
 /*
@@ -21,6 +23,9 @@ enum digest_kind { DIGEST_REVIEWS, DIGEST_PIPELINES, DIGEST_AHEAD, DIGEST_NKINDS
 /* The digest of the chain at tip, or NULL (borrowed; valid until the repo
  * is released). The file is read on first use. */
 const char *digest_get(struct repo *r, enum digest_kind kind, const git_oid *tip);
+/* The digest of the chain at tip parsed as JSON, or NULL (none, or not
+ * JSON); borrowed, parsed once: the queue asks for ci and cd in turn. */
+json_t *digest_get_json(struct repo *r, enum digest_kind kind, const git_oid *tip);
 /* Remembers text (one line: no '\n') for tip, in memory and in the file.
  * Failing to write the file is not an error: it is only a cache. */
 void digest_put(struct repo *r, enum digest_kind kind, const git_oid *tip, const char *text);

@@ -1,0 +1,149 @@
+/* rtree.c - trees from the packs in place or through libgit2, parsed, kept. */
+#include "git/rtree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "git/pack.h"
+#include "lib/err.h"
+#include "lib/util.h"
+
+struct trees {
+	struct repo *r;
+	struct packs *packs;
+	struct rtree **v;	/* every tree read */
+	size_t n;
+};
+
+/* packs_read's way to a tree read before (a delta chain may pass it). */
+static const char *
+held(void *ctx, const git_oid *id, size_t *len)
+{
+	struct trees *t = ctx;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (git_oid_equal(&t->v[i]->id, id)) {
+			*len = t->v[i]->len;
+			return t->v[i]->data;
+		}
+	return NULL;
+}
+
+void
+trees_new(struct trees **out, struct repo *r)
+{
+	struct trees *t = xcalloc(1, sizeof(*t));
+	struct buf objdir = BUF_INIT;
+
+	t->r = r;
+	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
+	packs_open(&t->packs, objdir.ptr);
+	packs_set_source(t->packs, held, t);
+	buf_release(&objdir);
+	*out = t;
+}
+
+static void
+rtree_free(struct rtree *t)
+{
+	buf_release(&t->raw);
+	git_odb_object_free(t->obj);
+	free(t->v);
+	free(t);
+}
+
+void
+trees_free(struct trees *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++)
+		rtree_free(t->v[i]);
+	free(t->v);
+	packs_free(t->packs);
+	free(t);
+}
+
+/* Splits t->raw into entries; -1 when it is not a tree's format. */
+static int
+parse(struct rtree *t)
+{
+	const char *p = t->data, *end = p + t->len;
+	size_t alloc = 0;
+
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
+		unsigned mode = 0;
+		const char *q;
+
+		if (!sp || sp == p || !(nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) ||
+		    nul == sp + 1 || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+			return -1;
+		for (q = p; q < sp; q++) {
+			if (*q < '0' || *q > '7' || mode > 0777777)
+				return -1;
+			mode = mode * 8 + (unsigned)(*q - '0');
+		}
+		if (t->n == alloc)
+			t->v = xrealloc(t->v, (alloc = alloc ? 2 * alloc : 64) * sizeof(*t->v));
+		t->v[t->n].name = sp + 1;
+		t->v[t->n].len = (size_t)(nul - sp - 1);
+		t->v[t->n].mode = mode;
+		t->v[t->n].id = (const unsigned char *)nul + 1;
+		t->n++;
+		p = nul + 1 + GIT_OID_RAWSZ;
+	}
+	return 0;
+}
+
+/* Reads t's object: from the packs in place, else through libgit2 (its
+ * buffer kept, not copied); its type in *type. */
+static int
+read_raw(struct trees *ts, struct rtree *t, git_object_t *type)
+{
+	git_odb *odb = NULL;
+	int rc = packs_read(ts->packs, &t->id, type, &t->raw);
+
+	if (rc == 0) {
+		t->data = t->raw.ptr;
+		t->len = t->raw.len;
+	} else if (rc == -E_NOTFOUND) {
+		if (git_repository_odb(&odb, ts->r->git) == 0 &&
+		    git_odb_read(&t->obj, odb, &t->id) == 0) {
+			*type = git_odb_object_type(t->obj);
+			t->data = git_odb_object_data(t->obj);
+			t->len = git_odb_object_size(t->obj);
+			rc = 0;
+		}
+		git_odb_free(odb);
+	}
+	err_clear();
+	git_error_clear();
+	return rc;
+}
+
+const struct rtree *
+trees_get(struct trees *t, const unsigned char *id)
+{
+	git_object_t type = GIT_OBJECT_INVALID;
+	struct rtree *tr;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)	/* a check reads a handful */
+		if (!memcmp(t->v[i]->id.id, id, GIT_OID_RAWSZ))
+			return t->v[i];
+	tr = xcalloc(1, sizeof(*tr));
+	tr->raw = (struct buf)BUF_INIT;
+	memcpy(tr->id.id, id, GIT_OID_RAWSZ);
+	if (read_raw(t, tr, &type) < 0 || type != GIT_OBJECT_TREE ||
+	    parse(tr) < 0) {
+		rtree_free(tr);
+		return NULL;
+	}
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	t->v[t->n++] = tr;
+	return tr;
+}
