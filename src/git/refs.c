@@ -49,9 +49,9 @@ ref_cmp(const void *a, const void *b)
 static const char *
 line_start(const char *base, const char *p)
 {
-	while (p > base && p[-1] != '\n')
-		p--;
-	return p;
+	const char *nl = p > base ? memrchr(base, '\n', (size_t)(p - base)) : NULL;
+
+	return nl ? nl + 1 : base;
 }
 
 /* The first ref line of the text [p, end) whose name is >= key: a binary
