@@ -14,26 +14,9 @@
 #include "git/pack.h"
 #include "lib/err.h"
 #include "lib/run.h"
+#include "unit.h"
 
 static char dir[] = "/tmp/slipway-pack-XXXXXX";
-
-static int
-sh(const char *script, struct buf *out)
-{
-	struct run r = RUN_INIT;
-	int rc;
-
-	strvec_pushl(&r.argv, "sh", "-c", script, NULL);
-	r.capture_out = out != NULL;
-	r.capture_err = 1;
-	rc = run_exec(&r) == 0 && r.status == 0 ? 0 : -1;
-	if (rc < 0)
-		print_message("%s: %s\n", script, r.err.ptr);
-	if (out)
-		buf_add(out, r.out.ptr, r.out.len);
-	run_release(&r);
-	return rc;
-}
 
 /* 80 commits, each changing one line of a big file and adding a file to a
  * folder: long delta chains of blobs and trees. */
@@ -44,7 +27,7 @@ setup(void **state)
 	git_libgit2_init();
 	if (!mkdtemp(dir) || chdir(dir) < 0)
 		return -1;
-	return sh("git init -q --bare . && export GIT_INDEX_FILE=$PWD/ix && "
+	return unit_sh("git init -q --bare . && export GIT_INDEX_FILE=$PWD/ix && "
 	    "seq 1 20000 >big && i=0 && while [ $i -lt 80 ]; do i=$((i + 1)); "
 	    "sed -i \"$((i * 200))s/.*/changed $i/\" big && "
 	    "git update-index --add --cacheinfo 100644,$(git hash-object -w big),big && "
@@ -58,14 +41,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct run r = RUN_INIT;
-
 	(void)state;
-	if (chdir("/") == 0) {
-		strvec_pushl(&r.argv, "rm", "-rf", dir, NULL);
-		run_exec(&r);
-		run_release(&r);
-	}
+	unit_remove(dir);
 	git_libgit2_shutdown();
 	return 0;
 }
@@ -80,8 +57,8 @@ check_all(struct packs *p, int backwards)
 	size_t n = 0, i, deltas = 0;
 	const char *q;
 
-	assert_int_equal(sh("git cat-file --batch-all-objects --batch", &all), 0);
-	assert_int_equal(sh("git cat-file --batch-all-objects --batch-check='%(deltabase)' | "
+	assert_int_equal(unit_sh("git cat-file --batch-all-objects --batch", &all), 0);
+	assert_int_equal(unit_sh("git cat-file --batch-all-objects --batch-check='%(deltabase)' | "
 	    "grep -vc '^0*$'", &bases), 0);
 	deltas = strtoul(bases.ptr, NULL, 10);
 	for (q = all.ptr; q < all.ptr + all.len && n < 4096; n++) {
@@ -133,7 +110,7 @@ test_ref_deltas(void **state)
 	struct packs *p = NULL;
 
 	(void)state;
-	assert_int_equal(sh("mkdir -p ref-keep && git rev-list --objects --all | "
+	assert_int_equal(unit_sh("mkdir -p ref-keep && git rev-list --objects --all | "
 	    "git pack-objects -q --depth=50 --window=80 objects/pack/ref >/dev/null && "
 	    "for f in objects/pack/pack-*; do mv $f ref-keep/; done && "
 	    "git verify-pack -v objects/pack/ref-*.idx | grep -q ' [0-9]* [0-9]* [0-9]* [0-9]* "
@@ -141,7 +118,7 @@ test_ref_deltas(void **state)
 	assert_int_equal(packs_open(&p, "objects"), 0);
 	assert_true(check_all(p, 0) > 100);
 	packs_free(p);
-	assert_int_equal(sh("for f in ref-keep/pack-*; do mv $f objects/pack/; done && "
+	assert_int_equal(unit_sh("for f in ref-keep/pack-*; do mv $f objects/pack/; done && "
 	    "rm -f objects/pack/ref-* && rmdir ref-keep", NULL), 0);
 	err_clear();
 }
@@ -180,10 +157,10 @@ test_broken_pack(void **state)
 	size_t at, errors = 0;
 
 	(void)state;
-	assert_int_equal(sh("cp -p objects/pack/pack-*.pack saved.pack && "
+	assert_int_equal(unit_sh("cp -p objects/pack/pack-*.pack saved.pack && "
 	    "chmod u+w objects/pack/pack-*.pack && ls objects/pack/pack-*.pack", &pack), 0);
 	buf_rtrim(&pack);
-	assert_int_equal(sh("git cat-file --batch-all-objects --batch-check='%(objectname)'",
+	assert_int_equal(unit_sh("git cat-file --batch-all-objects --batch-check='%(objectname)'",
 	    &list), 0);
 	for (at = 12; at < 120000; at += 3989) {
 		struct buf cmd = BUF_INIT;
@@ -191,7 +168,7 @@ test_broken_pack(void **state)
 
 		buf_printf(&cmd, "cp saved.pack %s && printf '\\377' | dd of=%s bs=1 seek=%zu "
 		    "conv=notrunc status=none", pack.ptr, pack.ptr, at);
-		assert_int_equal(sh(cmd.ptr, NULL), 0);
+		assert_int_equal(unit_sh(cmd.ptr, NULL), 0);
 		assert_int_equal(packs_open(&p, "objects"), 0);
 		for (line = list.ptr; *line; line += 41) {
 			struct buf got = BUF_INIT;
@@ -215,7 +192,7 @@ test_broken_pack(void **state)
 	assert_true(errors > 0);
 	buf_reset(&list);
 	buf_printf(&list, "cp saved.pack %s && rm saved.pack", pack.ptr);
-	assert_int_equal(sh(list.ptr, NULL), 0);
+	assert_int_equal(unit_sh(list.ptr, NULL), 0);
 	buf_release(&list);
 	buf_release(&pack);
 }

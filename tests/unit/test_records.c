@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "lib/err.h"
 #include "records/records.h"
 
@@ -38,18 +40,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct buf cmd = BUF_INIT;
-
 	(void)state;
-	buf_printf(&cmd, "%s", dir);
-	if (chdir("/") == 0 && strncmp(cmd.ptr, "/tmp/slipway-records-", 21) == 0) {
-		struct run r = RUN_INIT;
-
-		strvec_pushl(&r.argv, "rm", "-rf", cmd.ptr, NULL);
-		run_exec(&r);
-		run_release(&r);
-	}
-	buf_release(&cmd);
+	unit_remove(dir);
 	git_libgit2_shutdown();
 	return 0;
 }

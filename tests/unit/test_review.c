@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "gate/gate.h"
 #include "gate/hook.h"
 #include "git/refs.h"
@@ -62,14 +64,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct run r = RUN_INIT;
-
 	(void)state;
-	if (chdir("/") == 0 && !strncmp(dir, "/tmp/slipway-review-", 20)) {
-		strvec_pushl(&r.argv, "rm", "-rf", dir, NULL);
-		run_exec(&r);
-		run_release(&r);
-	}
+	unit_remove(dir);
 	git_libgit2_shutdown();
 	return 0;
 }

@@ -16,29 +16,13 @@
 #include "lib/err.h"
 #include "lib/run.h"
 #include "lib/util.h"
+#include "unit.h"
 
 #define NCOMMITS 400
 
 static char dir[] = "/tmp/slipway-walk-XXXXXX";
 static git_oid ids[NCOMMITS];
 static size_t nids;
-
-/* sh -c script in the test repository; its output in out (if given). */
-static int
-sh(const char *script, struct buf *out)
-{
-	struct run r = RUN_INIT;
-	int rc;
-
-	strvec_pushl(&r.argv, "sh", "-c", script, NULL);
-	r.capture_out = out != NULL;
-	r.capture_err = 1;	/* git warns of the broken graph */
-	rc = run_exec(&r) == 0 && r.status == 0 ? 0 : -1;
-	if (out)
-		buf_add(out, r.out.ptr, r.out.len);
-	run_release(&r);
-	return rc;
-}
 
 /*
  * Commits i..n of a random history: each on 1-3 earlier commits (a root
@@ -120,14 +104,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct run r = RUN_INIT;
-
 	(void)state;
-	if (chdir("/") == 0) {
-		strvec_pushl(&r.argv, "rm", "-rf", dir, NULL);
-		run_exec(&r);
-		run_release(&r);
-	}
+	unit_remove(dir);
 	git_libgit2_shutdown();
 	return 0;
 }
@@ -161,7 +139,7 @@ check_pairs(unsigned seed, int want_graph, int exact)
 		git_oid_tostr(ha, sizeof(ha), a);
 		git_oid_tostr(hb, sizeof(hb), b);
 		buf_printf(&cmd, "git merge-base --all %s %s || :", ha, hb);
-		assert_int_equal(sh(cmd.ptr, &out), 0);
+		assert_int_equal(unit_sh(cmd.ptr, &out), 0);
 		for (q = out.ptr; q && *q; q++)
 			lines += *q == '\n';
 		assert_int_equal(walk_merge_bases(w, a, b, bases, ARRAY_SIZE(bases), &n), 0);
@@ -197,7 +175,7 @@ static void
 test_one_file(void **state)
 {
 	(void)state;
-	assert_int_equal(sh("git commit-graph write --reachable --no-progress", NULL), 0);
+	assert_int_equal(unit_sh("git commit-graph write --reachable --no-progress", NULL), 0);
 	assert_int_equal(access("objects/info/commit-graph", F_OK), 0);
 	check_pairs(2, 1, 1);
 }
@@ -209,15 +187,15 @@ test_split_chain(void **state)
 	git_repository *g = NULL;
 
 	(void)state;
-	assert_int_equal(sh("rm -f objects/info/commit-graph && git commit-graph write "
+	assert_int_equal(unit_sh("rm -f objects/info/commit-graph && git commit-graph write "
 	    "--reachable --split --no-progress", NULL), 0);
 	assert_int_equal(git_repository_open(&g, dir), 0);
 	make_commits(g, NCOMMITS * 3 / 4, NCOMMITS * 7 / 8, 8);
-	assert_int_equal(sh("git commit-graph write --reachable --split=no-merge "
+	assert_int_equal(unit_sh("git commit-graph write --reachable --split=no-merge "
 	    "--no-progress", NULL), 0);
 	make_commits(g, NCOMMITS * 7 / 8, NCOMMITS, 9);
 	git_repository_free(g);
-	assert_int_equal(sh("test $(wc -l <objects/info/commit-graphs/commit-graph-chain) = 2",
+	assert_int_equal(unit_sh("test $(wc -l <objects/info/commit-graphs/commit-graph-chain) = 2",
 	    NULL), 0);
 	check_pairs(3, 1, 0);
 }
@@ -230,7 +208,7 @@ test_broken_graph(void **state)
 	int rc;
 
 	(void)state;
-	assert_int_equal(sh("chmod u+w objects/info/commit-graphs/graph-*.graph; "
+	assert_int_equal(unit_sh("chmod u+w objects/info/commit-graphs/graph-*.graph; "
 	    "for g in objects/info/commit-graphs/graph-*.graph; do "
 	    "printf 'CGPH\\001\\001\\377\\001' | dd of=$g conv=notrunc status=none; done", NULL), 0);
 	rc = commit_graph_open(&cg, "objects");
