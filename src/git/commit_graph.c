@@ -34,16 +34,10 @@ struct commit_graph {
 	uint32_t total;
 };
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static uint64_t
 be64(const unsigned char *p)
 {
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
+	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
 static int
@@ -89,11 +83,11 @@ parse_layer(struct layer *l, const char *path, size_t nbase)
 	}
 	if (!l->fanout || !l->oids || !l->data)
 		return bad(path, "a required chunk is missing");
-	l->n = be32(l->fanout + 255 * 4);
+	l->n = get_be32(l->fanout + 255 * 4);
 	if (oidl != (uint64_t)l->n * HASHSZ || cdat != (uint64_t)l->n * CDAT_SZ)
 		return bad(path, "chunk sizes disagree with the commit count");
 	for (i = 1; i < 256; i++)
-		if (be32(l->fanout + (i - 1) * 4) > be32(l->fanout + i * 4))
+		if (get_be32(l->fanout + (i - 1) * 4) > get_be32(l->fanout + i * 4))
 			return bad(path, "the fan-out table is not sorted");
 	return 0;
 }
@@ -211,8 +205,8 @@ commit_graph_find(const struct commit_graph *g, const git_oid *id)
 
 	while (i-- > 0) {	/* the newest layer first */
 		const struct layer *l = &g->layers[i];
-		uint32_t lo = b ? be32(l->fanout + (b - 1) * 4) : 0;
-		uint32_t hi = be32(l->fanout + b * 4);
+		uint32_t lo = b ? get_be32(l->fanout + (b - 1) * 4) : 0;
+		uint32_t hi = get_be32(l->fanout + b * 4);
 
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
@@ -266,13 +260,13 @@ commit_graph_commit(const struct commit_graph *g, uint32_t pos, struct graph_com
 {
 	const struct layer *l = layer_of(g, pos);
 	const unsigned char *d = l->data + (size_t)(pos - l->base) * CDAT_SZ + HASHSZ;
-	uint32_t p1 = be32(d), p2 = be32(d + 4), w = be32(d + 8);
+	uint32_t p1 = get_be32(d), p2 = get_be32(d + 4), w = get_be32(d + 8);
 	size_t e;
 	int rc = 0;
 
 	c->nparents = 0;
 	c->generation = w >> 2;
-	c->date = (int64_t)((uint64_t)(w & 3) << 32 | be32(d + 12));
+	c->date = (int64_t)((uint64_t)(w & 3) << 32 | get_be32(d + 12));
 	if (p1 != PARENT_NONE)
 		rc = add_parent(g, l, c, p1);
 	if (rc < 0 || p2 == PARENT_NONE)
@@ -284,7 +278,7 @@ commit_graph_commit(const struct commit_graph *g, uint32_t pos, struct graph_com
 
 		if (e >= l->nedges)
 			return err_set(-E_INVALID, "commit-graph: an octopus runs past EDGE");
-		v = be32(l->edges + e * 4);
+		v = get_be32(l->edges + e * 4);
 		rc = add_parent(g, l, c, v & ~EDGE_LAST);
 		if (v & EDGE_LAST)
 			break;

@@ -1,5 +1,5 @@
-/* pack.c - pack files (.idx v2 and .pack) read in place; delta chains
- * applied oldest first with two buffers. */
+/* pack.c - pack files (.idx v2 and .pack) read in place, delta chains
+ * applied oldest first with two buffers; and loose objects. */
 #include "git/pack.h"
 
 #include <dirent.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <libdeflate.h>
+#include <zlib.h>
 
 #include "lib/err.h"
 #include "lib/util.h"
@@ -61,12 +62,6 @@ struct step {
 	uint64_t size;		/* of what the stream inflates to */
 	int type;
 };
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static int
 bad(const struct pack *k, const char *what)
@@ -159,9 +154,9 @@ pack_map(struct pack *k)
 	k->data = map_file(path.ptr, &k->data_len);
 	buf_release(&path);
 	if (!k->data || k->idx_len < 8 + 256 * 4 + 2 * HASHSZ || memcmp(k->idx, "\377tOc", 4) ||
-	    be32(k->idx + 4) != 2 || k->data_len < 12 + HASHSZ || memcmp(k->data, "PACK", 4))
+	    get_be32(k->idx + 4) != 2 || k->data_len < 12 + HASHSZ || memcmp(k->data, "PACK", 4))
 		return -1;
-	k->n = be32(k->idx + 8 + 255 * 4);
+	k->n = get_be32(k->idx + 8 + 255 * 4);
 	/* names, CRCs, 32-bit offsets, and the two checksums at least */
 	if ((k->idx_len - 8 - 256 * 4 - 2 * HASHSZ) / (HASHSZ + 8) < k->n)
 		return -1;
@@ -182,8 +177,8 @@ pack_find(struct pack *k, const git_oid *id, uint64_t *off)
 	fan = k->idx + 8;
 	names = fan + 256 * 4;
 	offs = names + (size_t)k->n * (HASHSZ + 4);
-	lo = b ? be32(fan + (b - 1) * 4) : 0;
-	hi = be32(fan + b * 4);
+	lo = b ? get_be32(fan + (b - 1) * 4) : 0;
+	hi = get_be32(fan + b * 4);
 	if (hi > k->n || lo > hi)
 		return -E_NOTFOUND;
 	while (lo < hi) {
@@ -195,14 +190,14 @@ pack_find(struct pack *k, const git_oid *id, uint64_t *off)
 		} else if (c > 0) {
 			hi = mid;
 		} else {
-			o = be32(offs + (size_t)mid * 4);
+			o = get_be32(offs + (size_t)mid * 4);
 			if (o & 0x80000000u) {	/* in the table of large offsets */
 				const unsigned char *big = offs + (size_t)k->n * 4 +
 				    (size_t)(o & 0x7fffffffu) * 8;
 
 				if (big + 8 > k->idx + k->idx_len - 2 * HASHSZ)
 					return bad(k, "an offset past the index");
-				*off = (uint64_t)be32(big) << 32 | be32(big + 4);
+				*off = (uint64_t)get_be32(big) << 32 | get_be32(big + 4);
 			} else {
 				*off = o;
 			}
@@ -479,5 +474,70 @@ out:
 	free(chain);
 	if (rc < 0)
 		buf_reset(out);
+	return rc;
+}
+
+int
+loose_read(const char *objdir, const git_oid *id, git_object_t *type, struct buf *out)
+{
+	struct libdeflate_decompressor *d = NULL;
+	char hex[GIT_OID_HEXSZ + 1], head[64], word[8];
+	struct buf path = BUF_INIT, file = BUF_INIT;
+	size_t hlen, size, got = 0;
+	const char *sp;
+	z_stream z;
+	int rc;
+
+	buf_reset(out);
+	git_oid_tostr(hex, sizeof(hex), id);
+	buf_printf(&path, "%s/%.2s/%s", objdir, hex, hex + 2);
+	if ((rc = buf_read_file(&file, path.ptr)) < 0) {
+		if (rc == -E_NOTFOUND)
+			err_clear();
+		goto out;
+	}
+	/* the header ("tree 1234\0") first, with zlib: it says how much follows */
+	memset(&z, 0, sizeof(z));
+	rc = -E_INVALID;
+	if (inflateInit(&z) != Z_OK)
+		goto broken;
+	z.next_in = (unsigned char *)file.ptr;
+	z.avail_in = (uInt)file.len;
+	z.next_out = (unsigned char *)head;
+	z.avail_out = sizeof(head);
+	inflate(&z, Z_SYNC_FLUSH);
+	hlen = sizeof(head) - z.avail_out;
+	inflateEnd(&z);
+	if (!(sp = memchr(head, ' ', hlen)) || !memchr(sp, '\0', hlen - (size_t)(sp - head)))
+		goto broken;
+	if ((size_t)(sp - head) >= sizeof(word))
+		goto broken;
+	memcpy(word, head, (size_t)(sp - head));
+	word[sp - head] = '\0';
+	*type = git_object_string2type(word);
+	size = strtoul(sp + 1, NULL, 10);
+	hlen = strlen(head) + 1;
+	if (*type == GIT_OBJECT_INVALID || size > MAX_OBJECT)
+		goto broken;
+	/* then all of it, with libdeflate, into out; the header dropped */
+	buf_grow(out, hlen + size + 1);
+	if (!(d = libdeflate_alloc_decompressor())) {
+		rc = err_set(-E_GENERIC, "out of memory");
+		goto out;
+	}
+	if (libdeflate_zlib_decompress(d, file.ptr, file.len, out->ptr, hlen + size, &got) !=
+	    LIBDEFLATE_SUCCESS || got != hlen + size)
+		goto broken;
+	memmove(out->ptr, out->ptr + hlen, size);
+	buf_wrote(out, size);
+	rc = 0;
+	goto out;
+broken:
+	rc = err_set(-E_INVALID, "%s: not a loose object", path.ptr);
+out:
+	if (d)
+		libdeflate_free_decompressor(d);
+	buf_release(&path);
+	buf_release(&file);
 	return rc;
 }

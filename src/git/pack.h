@@ -37,4 +37,11 @@ void packs_set_source(struct packs *p, const char *(*fn)(void *ctx, const git_oi
  */
 int packs_read(struct packs *p, const git_oid *id, git_object_t *type, struct buf *out);
 
+/*
+ * Object id as a loose file of the object directory objdir (read whole,
+ * inflated by libdeflate). Returns 0; -E_NOTFOUND (no message) when there
+ * is no such file; -E_INVALID naming it when it is not a loose object.
+ */
+int loose_read(const char *objdir, const git_oid *id, git_object_t *type, struct buf *out);
+
 #endif

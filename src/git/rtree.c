@@ -11,6 +11,7 @@
 struct trees {
 	struct repo *r;
 	struct packs *packs;
+	char *objdir;		/* where new objects are: GIT_OBJECT_DIRECTORY, or objects/ */
 	struct rtree **v;	/* every tree read */
 	size_t n;
 };
@@ -40,7 +41,11 @@ trees_new(struct trees **out, struct repo *r)
 	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
 	packs_open(&t->packs, objdir.ptr);
 	packs_set_source(t->packs, held, t);
-	buf_release(&objdir);
+	if (getenv("GIT_OBJECT_DIRECTORY")) {
+		buf_reset(&objdir);
+		buf_puts(&objdir, getenv("GIT_OBJECT_DIRECTORY"));
+	}
+	t->objdir = buf_detach(&objdir, NULL);
 	*out = t;
 }
 
@@ -64,6 +69,7 @@ trees_free(struct trees *t)
 		rtree_free(t->v[i]);
 	free(t->v);
 	packs_free(t->packs);
+	free(t->objdir);
 	free(t);
 }
 
@@ -107,6 +113,8 @@ read_raw(struct trees *ts, struct rtree *t, git_object_t *type)
 	git_odb *odb = NULL;
 	int rc = packs_read(ts->packs, &t->id, type, &t->raw);
 
+	if (rc == -E_NOTFOUND)	/* a push's new objects: loose, in its quarantine */
+		rc = loose_read(ts->objdir, &t->id, type, &t->raw);
 	if (rc == 0) {
 		t->data = t->raw.ptr;
 		t->len = t->raw.len;

@@ -27,6 +27,7 @@ struct node {
 	unsigned flags;
 	uint32_t parents;	/* the first of its parents in walk.parents */
 	uint32_t nparents;
+	uint32_t inheap;	/* its entries in the queue */
 };
 
 struct walk {
@@ -40,6 +41,7 @@ struct walk {
 	size_t nparents, parents_alloc;
 	uint32_t *heap;		/* node indices, the highest generation on top */
 	size_t heap_nr, heap_alloc;
+	size_t nonstale;	/* entries in the heap whose node is not STALE */
 };
 
 static int
@@ -277,6 +279,8 @@ push(struct walk *w, uint32_t ix)
 	for (i = w->heap_nr++; i > 0 && before(w, ix, w->heap[(i - 1) / 2]); i = (i - 1) / 2)
 		w->heap[i] = w->heap[(i - 1) / 2];
 	w->heap[i] = ix;
+	w->nodes[ix].inheap++;
+	w->nonstale += !(w->nodes[ix].flags & STALE);
 	return 0;
 }
 
@@ -295,18 +299,20 @@ pop(struct walk *w)
 		i = c;
 	}
 	w->heap[i] = last;
+	w->nodes[top].inheap--;
+	w->nonstale -= !(w->nodes[top].flags & STALE);
 	return top;
 }
 
-static int
-queue_has_nonstale(const struct walk *w)
+/* Sets flags f on node ix, keeping count of the queue's non-stale entries. */
+static void
+mark(struct walk *w, uint32_t ix, unsigned f)
 {
-	size_t i;
+	struct node *n = &w->nodes[ix];
 
-	for (i = 0; i < w->heap_nr; i++)
-		if (!(w->nodes[w->heap[i]].flags & STALE))
-			return 1;
-	return 0;
+	if ((f & STALE) && !(n->flags & STALE))
+		w->nonstale -= n->inheap;
+	n->flags |= f;
 }
 
 /* Paints from a (ONE) and b (TWO) down to their common ancestors, each
@@ -316,16 +322,16 @@ paint_down(struct walk *w, uint32_t a, uint32_t b)
 {
 	int rc;
 
-	w->nodes[a].flags |= ONE;
-	w->nodes[b].flags |= TWO;
+	mark(w, a, ONE);
+	mark(w, b, TWO);
 	if ((rc = push(w, a)) < 0 || (rc = push(w, b)) < 0)
 		return rc;
-	while (queue_has_nonstale(w)) {
+	while (w->nonstale) {
 		uint32_t ix = pop(w), i;
 		unsigned f = w->nodes[ix].flags & (ONE | TWO | STALE);
 
 		if (f == (ONE | TWO)) {
-			w->nodes[ix].flags |= RESULT;
+			mark(w, ix, RESULT);
 			f |= STALE;
 		}
 		if ((rc = load(w, ix)) < 0)
@@ -335,12 +341,13 @@ paint_down(struct walk *w, uint32_t a, uint32_t b)
 
 			if ((w->nodes[p].flags & f) == f)
 				continue;
-			w->nodes[p].flags |= f;
+			mark(w, p, f);
 			if ((rc = push(w, p)) < 0)
 				return rc;
 		}
 	}
-	w->heap_nr = 0;
+	while (w->heap_nr)	/* the stale rest */
+		pop(w);
 	return 0;
 }
 

@@ -29,4 +29,14 @@ void format_age(long long seconds, struct buf *out);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The big-endian 32-bit number at p (git's file formats). */
+static inline unsigned long
+get_be32(const void *p)
+{
+	const unsigned char *b = p;
+
+	return (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 | (unsigned long)b[2] << 8 |
+	    b[3];
+}
+
 #endif

@@ -197,6 +197,47 @@ test_broken_pack(void **state)
 	buf_release(&pack);
 }
 
+/* loose objects: git's bytes; a missing one -E_NOTFOUND; a broken one named */
+static void
+test_loose(void **state)
+{
+	struct buf ids = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+	git_object_t type;
+	git_oid id;
+
+	(void)state;
+	assert_int_equal(unit_sh("seq 1 50000 >loose-big && git hash-object -w loose-big && "
+	    "printf 'x' | git hash-object -w --stdin && git mktree </dev/null", &ids), 0);
+	for (const char *q = ids.ptr; *q; q += GIT_OID_HEXSZ + 1) {
+		struct buf cmd = BUF_INIT;
+
+		assert_int_equal(git_oid_fromstrn(&id, q, GIT_OID_HEXSZ), 0);
+		buf_printf(&cmd, "git cat-file $(git cat-file -t %.40s) %.40s", q, q);
+		buf_reset(&want);
+		assert_int_equal(unit_sh(cmd.ptr, &want), 0);
+		assert_int_equal(loose_read("objects", &id, &type, &got), 0);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.ptr, want.ptr, got.len);
+		buf_release(&cmd);
+	}
+	assert_int_equal(type, GIT_OBJECT_TREE);	/* the empty tree, last */
+	memset(&id, 0xcd, sizeof(id));
+	assert_int_equal(loose_read("objects", &id, &type, &got), -E_NOTFOUND);
+	assert_string_equal(err_msg(), "");
+	assert_int_equal(git_oid_fromstrn(&id, ids.ptr, GIT_OID_HEXSZ), 0);
+	buf_reset(&want);
+	buf_printf(&want, "f=objects/%.2s/%.38s && chmod u+w $f && "
+	    "printf 'garbage' | dd of=$f bs=1 seek=10 conv=notrunc status=none", ids.ptr,
+	    ids.ptr + 2);
+	assert_int_equal(unit_sh(want.ptr, NULL), 0);
+	assert_int_equal(loose_read("objects", &id, &type, &got), -E_INVALID);
+	assert_non_null(strstr(err_msg(), "not a loose object"));
+	err_clear();
+	buf_release(&ids);
+	buf_release(&want);
+	buf_release(&got);
+}
+
 int
 main(void)
 {
@@ -205,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_ref_deltas),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_broken_pack),
+		cmocka_unit_test(test_loose),
 	};
 
 	return cmocka_run_group_tests_name("pack", tests, setup, teardown);
