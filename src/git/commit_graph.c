@@ -46,13 +46,35 @@ bad(const char *path, const char *what)
 	return err_set(-E_INVALID, "commit-graph %s: %s", path, what);
 }
 
-/* Finds the chunks of a mapped file; its layer index must be nbase. */
+/* Whether the BASE chunk [base, base + size) names the layers below, as
+ * the chain file lists them (hex, a line each, the base first). */
 static int
-parse_layer(struct layer *l, const char *path, size_t nbase)
+bases_match(const unsigned char *base, uint64_t size, size_t nbase, const char *chain)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	size_t i;
+
+	if (size != (uint64_t)nbase * HASHSZ)
+		return 0;
+	for (i = 0; i < nbase; i++) {
+		memcpy(id.id, base + i * HASHSZ, HASHSZ);
+		git_oid_tostr(hex, sizeof(hex), &id);
+		if (memcmp(hex, chain + i * (GIT_OID_HEXSZ + 1), GIT_OID_HEXSZ))
+			return 0;
+	}
+	return 1;
+}
+
+/* Finds the chunks of a mapped file; its layer index must be nbase, and
+ * (in a chain) its BASE chunk must name the nbase layers chain lists first. */
+static int
+parse_layer(struct layer *l, const char *path, size_t nbase, const char *chain)
 {
 	const unsigned char *m = l->map;
 	size_t i, nchunks, table_end;
-	uint64_t oidl = 0, cdat = 0;
+	uint64_t oidl = 0, cdat = 0, base_size = 0;
+	const unsigned char *base = NULL;
 
 	if (l->size < 8 || memcmp(m, "CGPH", 4))
 		return bad(path, "not a commit-graph file");
@@ -80,9 +102,13 @@ parse_layer(struct layer *l, const char *path, size_t nbase)
 			l->data = m + off, cdat = end - off;
 		else if (!memcmp(e, "EDGE", 4))
 			l->edges = m + off, l->nedges = (end - off) / 4;
+		else if (!memcmp(e, "BASE", 4))
+			base = m + off, base_size = end - off;
 	}
 	if (!l->fanout || !l->oids || !l->data)
 		return bad(path, "a required chunk is missing");
+	if (nbase && !bases_match(base, base_size, nbase, chain))
+		return bad(path, "its base graphs differ from the chain's");
 	l->n = get_be32(l->fanout + 255 * 4);
 	if (oidl != (uint64_t)l->n * HASHSZ || cdat != (uint64_t)l->n * CDAT_SZ)
 		return bad(path, "chunk sizes disagree with the commit count");
@@ -93,7 +119,7 @@ parse_layer(struct layer *l, const char *path, size_t nbase)
 }
 
 static int
-map_layer(struct commit_graph *g, const char *path)
+map_layer(struct commit_graph *g, const char *path, const char *chain)
 {
 	struct layer *l;
 	struct stat st;
@@ -118,7 +144,7 @@ map_layer(struct commit_graph *g, const char *path)
 	if (l->map == MAP_FAILED)
 		return err_set(-E_IO, "cannot map %s: %s", path, strerror(errno));
 	g->nlayers++;
-	if ((rc = parse_layer(l, path, g->nlayers - 1)) < 0)
+	if ((rc = parse_layer(l, path, g->nlayers - 1, chain)) < 0)
 		return rc;
 	l->base = g->total;
 	if (l->n > GRAPH_NONE - 1 - g->total)
@@ -145,7 +171,7 @@ open_chain(struct commit_graph *g, const char *objdir, const struct buf *chain)
 		}
 		buf_reset(&path);
 		buf_printf(&path, "%s/info/commit-graphs/graph-%.*s.graph", objdir, (int)n, p);
-		if ((rc = map_layer(g, path.ptr)) == -E_NOTFOUND)
+		if ((rc = map_layer(g, path.ptr, chain->ptr)) == -E_NOTFOUND)
 			rc = err_set(-E_INVALID, "commit-graph chain: %s is missing", path.ptr);
 		p += n + 1;
 	}
@@ -172,7 +198,7 @@ commit_graph_open(struct commit_graph **out, const char *objdir)
 		err_clear();
 		buf_reset(&path);
 		buf_printf(&path, "%s/info/commit-graph", objdir);
-		rc = map_layer(g, path.ptr);
+		rc = map_layer(g, path.ptr, NULL);
 	}
 	buf_release(&path);
 	buf_release(&chain);

@@ -36,6 +36,10 @@ check_name(struct trees *rd, const struct side s[4])
 	const struct rtree *sub[4];
 	int i;
 
+	/* gone from both sides: git looks for renames there (rename/delete and
+	 * rename/rename conflicts), which only its merge can tell */
+	if (s[0].id && !s[1].id && !s[2].id)
+		return UNSURE;
 	if (same(&s[1], &s[2]))
 		want = &s[1];
 	else if (same(&s[0], &s[1]))
@@ -51,49 +55,6 @@ check_name(struct trees *rd, const struct side s[4])
 		if (!(sub[i] = trees_get(rd, s[i].id)))
 			return UNSURE;
 	return check_trees(rd, sub);
-}
-
-/* Git's tree order: names bytewise, a folder's as if it ended in '/'. */
-static int
-key_cmp(const char *a, size_t alen, int afolder, const char *b, size_t blen, int bfolder)
-{
-	size_t n = alen < blen ? alen : blen;
-	int c = memcmp(a, b, n);
-	unsigned char x, y;
-
-	if (c)
-		return c;
-	x = n < alen ? (unsigned char)a[n] : afolder ? '/' : 0;
-	y = n < blen ? (unsigned char)b[n] : bfolder ? '/' : 0;
-	return (x > y) - (x < y);
-}
-
-static int
-entry_cmp(const struct rentry *a, const struct rentry *b)
-{
-	return key_cmp(a->name, a->len, a->mode == TREE_MODE, b->name, b->len,
-	    b->mode == TREE_MODE);
-}
-
-/* Whether t holds something that is not a folder under name. */
-static int
-has_file(const struct rtree *t, const char *name, size_t len)
-{
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct rentry *e = &t->v[mid];
-		int c = key_cmp(e->name, e->len, e->mode == TREE_MODE, name, len, 0);
-
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 /*
@@ -113,13 +74,13 @@ check_trees(struct trees *rd, const struct rtree *t[4])
 
 		for (k = 0; k < 4; k++) {
 			e[k] = at[k] < t[k]->n ? &t[k]->v[at[k]] : NULL;
-			if (e[k] && (!low || entry_cmp(e[k], low) < 0))
+			if (e[k] && (!low || rtree_cmp(e[k], low) < 0))
 				low = e[k];
 		}
 		if (!low)
 			break;
 		for (k = 0; k < 4; k++) {
-			if (e[k] && e[k] != low && entry_cmp(e[k], low))
+			if (e[k] && e[k] != low && rtree_cmp(e[k], low))
 				e[k] = NULL;
 			if (e[k])
 				at[k]++;
@@ -128,7 +89,7 @@ check_trees(struct trees *rd, const struct rtree *t[4])
 		}
 		if (low->mode == TREE_MODE)
 			for (k = 0; k < 4 && rc == 1; k++)
-				if (has_file(t[k], low->name, low->len))
+				if (rtree_has_file(t[k], low->name, low->len))
 					rc = UNSURE;
 		if (rc == 1)
 			rc = check_name(rd, s);

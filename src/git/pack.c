@@ -192,15 +192,18 @@ pack_find(struct pack *k, const git_oid *id, uint64_t *off)
 		} else {
 			o = get_be32(offs + (size_t)mid * 4);
 			if (o & 0x80000000u) {	/* in the table of large offsets */
-				const unsigned char *big = offs + (size_t)k->n * 4 +
+				size_t at = (size_t)(offs - k->idx) + (size_t)k->n * 4 +
 				    (size_t)(o & 0x7fffffffu) * 8;
 
-				if (big + 8 > k->idx + k->idx_len - 2 * HASHSZ)
+				if (at + 8 > k->idx_len - 2 * HASHSZ)
 					return bad(k, "an offset past the index");
-				*off = (uint64_t)get_be32(big) << 32 | get_be32(big + 4);
+				*off = (uint64_t)get_be32(k->idx + at) << 32 |
+				    get_be32(k->idx + at + 4);
 			} else {
 				*off = o;
 			}
+			if (*off >= k->data_len)
+				return bad(k, "an object offset past the end");
 			return 0;
 		}
 	}
@@ -213,12 +216,14 @@ static int
 entry_at(struct step *s, uint64_t *base_off, const unsigned char **base_id)
 {
 	const struct pack *k = s->pack;
-	const unsigned char *p = k->data + s->off, *end = k->data + k->data_len - HASHSZ;
+	const unsigned char *p, *end = k->data + k->data_len - HASHSZ;
 	unsigned shift = 4;
 	unsigned char c;
 
-	if (s->off < 12 || p >= end)
+	/* checked before it makes a pointer: a wild offset could wrap around */
+	if (s->off < 12 || s->off >= k->data_len - HASHSZ)
 		return bad(k, "an object offset past the end");
+	p = k->data + s->off;
 	c = *p++;
 	s->type = (c >> 4) & 7;
 	s->size = c & 15;
@@ -484,7 +489,7 @@ loose_read(const char *objdir, const git_oid *id, git_object_t *type, struct buf
 	char hex[GIT_OID_HEXSZ + 1], head[64], word[8];
 	struct buf path = BUF_INIT, file = BUF_INIT;
 	size_t hlen, size, got = 0;
-	const char *sp;
+	const char *sp, *p;
 	z_stream z;
 	int rc;
 
@@ -515,9 +520,12 @@ loose_read(const char *objdir, const git_oid *id, git_object_t *type, struct buf
 	memcpy(word, head, (size_t)(sp - head));
 	word[sp - head] = '\0';
 	*type = git_object_string2type(word);
-	size = strtoul(sp + 1, NULL, 10);
-	hlen = strlen(head) + 1;
-	if (*type == GIT_OBJECT_INVALID || size > MAX_OBJECT)
+	/* the size as git writes it: decimal digits, no sign, no leading zero */
+	for (p = sp + 1, size = 0; *p >= '0' && *p <= '9' && size <= MAX_OBJECT; p++)
+		size = size * 10 + (size_t)(*p - '0');
+	hlen = (size_t)(p - head) + 1;
+	if (*type == GIT_OBJECT_INVALID || *p || p == sp + 1 || (sp[1] == '0' && p > sp + 2) ||
+	    size > MAX_OBJECT)
 		goto broken;
 	/* then all of it, with libdeflate, into out; the header dropped */
 	buf_grow(out, hlen + size + 1);

@@ -54,6 +54,16 @@ line_start(const char *base, const char *p)
 	return nl ? nl + 1 : base;
 }
 
+/* A name of the mapped file (len bytes, no NUL after it) against the first
+ * klen bytes of key, as strncmp would compare them were it NUL-ended. */
+static int
+name_cmp(const char *name, size_t len, const char *key, size_t klen)
+{
+	int c = memcmp(name, key, len < klen ? len : klen);
+
+	return c || len >= klen ? c : -1;
+}
+
 /* The first ref line of the text [p, end) whose name is >= key: a binary
  * search when the file says it is sorted, else p. */
 static const char *
@@ -63,25 +73,22 @@ packed_seek(const char *p, const char *end, const char *key, int sorted)
 	const char *lo = p, *hi = end;
 
 	while (sorted && lo < hi) {
-		const char *mid = line_start(lo, lo + (hi - lo) / 2), *name;
+		const char *mid = line_start(lo, lo + (hi - lo) / 2), *name, *nl;
 
 		if (*mid == '^' || *mid == '#' || end - mid < GIT_OID_HEXSZ + 1) {
 			/* a peeled or comment line: step back to its ref line */
-			const char *nl = memchr(mid, '\n', (size_t)(end - mid));
-
+			nl = memchr(mid, '\n', (size_t)(end - mid));
 			if (mid == lo || !nl)
 				break;
 			hi = mid;
 			continue;
 		}
 		name = mid + GIT_OID_HEXSZ + 1;
-		if (strncmp(name, key, klen) < 0) {
-			const char *nl = memchr(mid, '\n', (size_t)(end - mid));
-
+		nl = memchr(name, '\n', (size_t)(end - name));
+		if (name_cmp(name, (size_t)((nl ? nl : end) - name), key, klen) < 0)
 			lo = nl ? nl + 1 : end;
-		} else {
+		else
 			hi = mid;
-		}
 	}
 	return lo;
 }
@@ -105,7 +112,7 @@ packed_scan(const char *p, const char *end, const char *prefix, int sorted, stru
 			len = (size_t)(nl - name);
 			if (len >= plen && !memcmp(name, prefix, plen))
 				reflist_add(l, name, len, &oid);
-			else if (sorted && strncmp(name, prefix, plen) > 0)
+			else if (sorted && name_cmp(name, len, prefix, plen) > 0)
 				break;
 		}
 		p = nl + 1;
@@ -220,7 +227,7 @@ packed_find(struct repo *r, const char *name, git_oid *out)
 			if ((size_t)(nl - n) == len && !memcmp(n, name, len))
 				return git_oid_fromstrn(out, p, GIT_OID_HEXSZ) == 0 ? 0 :
 				    err_set(-E_INVALID, "packed-refs: a bad line for '%s'", name);
-			if (pk->sorted && strncmp(n, name, len) > 0)
+			if (pk->sorted && name_cmp(n, (size_t)(nl - n), name, len) > 0)
 				break;
 		}
 		p = nl + 1;

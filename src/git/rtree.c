@@ -73,7 +73,72 @@ trees_free(struct trees *t)
 	free(t);
 }
 
-/* Splits t->raw into entries; -1 when it is not a tree's format. */
+/* Git's tree order: names bytewise, a folder's as if it ended in '/'. */
+static int
+key_cmp(const char *a, size_t alen, int afolder, const char *b, size_t blen, int bfolder)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+	unsigned char x, y;
+
+	if (c)
+		return c;
+	x = n < alen ? (unsigned char)a[n] : afolder ? '/' : 0;
+	y = n < blen ? (unsigned char)b[n] : bfolder ? '/' : 0;
+	return (x > y) - (x < y);
+}
+
+int
+rtree_cmp(const struct rentry *a, const struct rentry *b)
+{
+	return key_cmp(a->name, a->len, a->mode == TREE_MODE, b->name, b->len,
+	    b->mode == TREE_MODE);
+}
+
+int
+rtree_has_file(const struct rtree *t, const char *name, size_t len)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct rentry *e = &t->v[mid];
+		int c = key_cmp(e->name, e->len, e->mode == TREE_MODE, name, len, 0);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The mode a tree entry's octal text [p, end) names, or 0 when it is not
+ * one git writes (git's fsck warns of the rest: zero-padded, 100664). */
+static unsigned
+mode_of(const char *p, const char *end)
+{
+	static const struct { const char *text; unsigned mode; } modes[] = {
+		{ "100644", 0100644 }, { "100755", 0100755 }, { "120000", 0120000 },
+		{ "160000", 0160000 }, { "40000", TREE_MODE },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if ((size_t)(end - p) == strlen(modes[i].text) &&
+		    !memcmp(p, modes[i].text, (size_t)(end - p)))
+			return modes[i].mode;
+	return 0;
+}
+
+/*
+ * Splits t->data into entries; -1 when it is not a tree as git writes one:
+ * each mode one of git's, each name non-empty, and the entries in strictly
+ * rising git order (no name twice). The check walks the four trees side by
+ * side in that order: a tree out of order could pair the wrong entries.
+ */
 static int
 parse(struct rtree *t)
 {
@@ -82,23 +147,20 @@ parse(struct rtree *t)
 
 	while (p < end) {
 		const char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
-		unsigned mode = 0;
-		const char *q;
+		unsigned mode;
 
-		if (!sp || sp == p || !(nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) ||
-		    nul == sp + 1 || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+		if (!sp || !(nul = memchr(sp + 1, '\0', (size_t)(end - sp - 1))) ||
+		    nul == sp + 1 || (size_t)(end - nul - 1) < GIT_OID_RAWSZ ||
+		    !(mode = mode_of(p, sp)))
 			return -1;
-		for (q = p; q < sp; q++) {
-			if (*q < '0' || *q > '7' || mode > 0777777)
-				return -1;
-			mode = mode * 8 + (unsigned)(*q - '0');
-		}
 		if (t->n == alloc)
 			t->v = xrealloc(t->v, (alloc = alloc ? 2 * alloc : 64) * sizeof(*t->v));
 		t->v[t->n].name = sp + 1;
 		t->v[t->n].len = (size_t)(nul - sp - 1);
 		t->v[t->n].mode = mode;
 		t->v[t->n].id = (const unsigned char *)nul + 1;
+		if (t->n && rtree_cmp(&t->v[t->n - 1], &t->v[t->n]) >= 0)
+			return -1;
 		t->n++;
 		p = nul + 1 + GIT_OID_RAWSZ;
 	}

@@ -34,4 +34,11 @@ void trees_free(struct trees *t);
  * or is malformed (no message: callers fall back to git). */
 const struct rtree *trees_get(struct trees *t, const unsigned char *id);
 
+/* Git's order of tree entries: names bytewise, a folder's as if it ended
+ * in '/' (so a file and a folder of one name sort apart). */
+int rtree_cmp(const struct rentry *a, const struct rentry *b);
+
+/* Whether t holds something that is not a folder named name[0..len). */
+int rtree_has_file(const struct rtree *t, const char *name, size_t len);
+
 #endif

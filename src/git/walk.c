@@ -4,6 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "git/commit_graph.h"
 #include "lib/buf.h"
@@ -42,6 +45,7 @@ struct walk {
 	uint32_t *heap;		/* node indices, the highest generation on top */
 	size_t heap_nr, heap_alloc;
 	size_t nonstale;	/* entries in the heap whose node is not STALE */
+	uint64_t seed;		/* of the hash of ids: pushed ids cannot be ground to collide */
 };
 
 static int
@@ -71,6 +75,8 @@ walk_new(struct walk **out, struct repo *r)
 	if (!w)
 		return err_set(-E_GENERIC, "out of memory");
 	w->git = r->git;
+	if (getrandom(&w->seed, sizeof(w->seed), GRND_NONBLOCK) != sizeof(w->seed))
+		w->seed = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
 	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
 	/* no graph, or a broken one: every commit is parsed, as without one */
 	if (commit_graph_open(&w->graph, objdir.ptr) < 0) {
@@ -105,13 +111,12 @@ walk_has_graph(const struct walk *w)
 static size_t
 slot_of(const struct walk *w, uint32_t pos, const git_oid *id)
 {
-	uint32_t h;
+	uint64_t x;
 
 	if (pos != GRAPH_NONE)
-		h = pos * 2654435761u;
-	else
-		memcpy(&h, id->id, sizeof(h));
-	return h & (w->nslots - 1);
+		return (pos * 2654435761u) & (w->nslots - 1);
+	memcpy(&x, id->id, sizeof(x));
+	return (size_t)(((x ^ w->seed) * 0x9e3779b97f4a7c15u) >> 32) & (w->nslots - 1);
 }
 
 static int
@@ -346,8 +351,6 @@ paint_down(struct walk *w, uint32_t a, uint32_t b)
 				return rc;
 		}
 	}
-	while (w->heap_nr)	/* the stale rest */
-		pop(w);
 	return 0;
 }
 
@@ -369,16 +372,22 @@ walk_merge_bases(struct walk *w, const git_oid *a, const git_oid *b, git_oid *ba
 		*n = 1;
 		return 0;
 	}
-	if ((rc = paint_down(w, x, y)) < 0)
-		return rc;
-	for (i = 0; i < w->nr; i++) {
+	rc = paint_down(w, x, y);
+	for (i = 0; i < w->nr && rc == 0; i++) {
 		if ((w->nodes[i].flags & (RESULT | STALE)) != RESULT)
 			continue;
 		if (*n < max)
 			node_id(w, (uint32_t)i, &bases[*n]);
 		(*n)++;
 	}
-	for (i = 0; i < w->nr; i++)	/* the next walk starts clean */
+	/* the next walk starts clean, after an error too */
+	w->heap_nr = 0;
+	w->nonstale = 0;
+	for (i = 0; i < w->nr; i++) {
 		w->nodes[i].flags &= LOADED;
-	return 0;
+		w->nodes[i].inheap = 0;
+	}
+	if (rc < 0)
+		*n = 0;
+	return rc;
 }

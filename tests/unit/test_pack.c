@@ -14,6 +14,7 @@
 #include "git/pack.h"
 #include "lib/err.h"
 #include "lib/run.h"
+#include "lib/util.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/slipway-pack-XXXXXX";
@@ -197,6 +198,51 @@ test_broken_pack(void **state)
 	buf_release(&pack);
 }
 
+/* An index whose offsets point past the pack, or into a missing table of
+ * large offsets: the read fails naming the pack, and does not crash. */
+static void
+test_broken_index(void **state)
+{
+	static const uint32_t wild[] = { 0x7ffffff0u, 0x80000000u, 0xffffffffu };
+	struct buf idx = BUF_INIT, name = BUF_INIT, out = BUF_INIT;
+	struct packs *p = NULL;
+	git_object_t type;
+	git_oid id;
+	size_t n, w;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(unit_sh("ls objects/pack/pack-*.idx", &name), 0);
+	buf_rtrim(&name);
+	assert_int_equal(unit_sh("cp -p objects/pack/pack-*.idx saved.idx && "
+	    "chmod u+w objects/pack/pack-*.idx", NULL), 0);
+	assert_int_equal(buf_read_file(&idx, name.ptr), 0);
+	n = (size_t)get_be32(idx.ptr + 8 + 255 * 4);
+	memcpy(id.id, idx.ptr + 8 + 256 * 4, GIT_OID_RAWSZ);	/* the first object */
+	for (w = 0; w < ARRAY_SIZE(wild); w++) {
+		unsigned char *o = (unsigned char *)idx.ptr + 8 + 256 * 4 + n * 24;
+
+		o[0] = (unsigned char)(wild[w] >> 24);
+		o[1] = (unsigned char)(wild[w] >> 16);
+		o[2] = (unsigned char)(wild[w] >> 8);
+		o[3] = (unsigned char)wild[w];
+		assert_non_null(f = fopen(name.ptr, "wb"));
+		assert_int_equal(fwrite(idx.ptr, 1, idx.len, f), idx.len);
+		fclose(f);
+		assert_int_equal(packs_open(&p, "objects"), 0);
+		assert_int_equal(packs_read(p, &id, &type, &out), -E_INVALID);
+		assert_non_null(strstr(err_msg(), ".pack: "));
+		err_clear();
+		packs_free(p);
+	}
+	buf_reset(&idx);
+	buf_printf(&idx, "cp saved.idx %s && rm saved.idx", name.ptr);
+	assert_int_equal(unit_sh(idx.ptr, NULL), 0);
+	buf_release(&idx);
+	buf_release(&name);
+	buf_release(&out);
+}
+
 /* loose objects: git's bytes; a missing one -E_NOTFOUND; a broken one named */
 static void
 test_loose(void **state)
@@ -246,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_ref_deltas),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_broken_pack),
+		cmocka_unit_test(test_broken_index),
 		cmocka_unit_test(test_loose),
 	};
 

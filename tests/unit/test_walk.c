@@ -184,6 +184,7 @@ test_one_file(void **state)
 static void
 test_split_chain(void **state)
 {
+	struct commit_graph *cg = NULL;
 	git_repository *g = NULL;
 
 	(void)state;
@@ -198,6 +199,14 @@ test_split_chain(void **state)
 	assert_int_equal(unit_sh("test $(wc -l <objects/info/commit-graphs/commit-graph-chain) = 2",
 	    NULL), 0);
 	check_pairs(3, 1, 0);
+	/* the chain's layers listed the other way round: the graph is refused */
+	assert_int_equal(unit_sh("f=objects/info/commit-graphs/commit-graph-chain && "
+	    "cp $f chain.saved && chmod u+w $f && tac chain.saved >$f", NULL), 0);
+	assert_int_equal(commit_graph_open(&cg, "objects"), -E_INVALID);
+	assert_non_null(strstr(err_msg(), "base graphs differ"));
+	err_clear();
+	assert_int_equal(unit_sh("cp chain.saved objects/info/commit-graphs/commit-graph-chain",
+	    NULL), 0);
 }
 
 /* a file that is not a graph: named, and the walk parses instead */
