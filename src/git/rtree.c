@@ -36,14 +36,15 @@ trees_new(struct trees **out, struct repo *r)
 {
 	struct trees *t = xcalloc(1, sizeof(*t));
 	struct buf objdir = BUF_INIT;
+	const char *env;
 
 	t->r = r;
 	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
 	packs_open(&t->packs, objdir.ptr);
 	packs_set_source(t->packs, held, t);
-	if (getenv("GIT_OBJECT_DIRECTORY")) {
+	if ((env = getenv("GIT_OBJECT_DIRECTORY"))) {	/* a push's quarantine */
 		buf_reset(&objdir);
-		buf_puts(&objdir, getenv("GIT_OBJECT_DIRECTORY"));
+		buf_puts(&objdir, env);
 	}
 	t->objdir = buf_detach(&objdir, NULL);
 	*out = t;
