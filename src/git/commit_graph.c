@@ -14,6 +14,8 @@
 #include "lib/util.h"
 
 #define HASHSZ 20
+#define CHAIN_FILE "info/commit-graphs/commit-graph-chain"	/* layers, the base first */
+#define SINGLE_FILE "info/commit-graph"
 #define CDAT_SZ (HASHSZ + 16)	/* tree, parent 1, parent 2, generation and date */
 #define PARENT_NONE 0x70000000u
 #define PARENT_EDGES 0x80000000u	/* parent 2 is an index into EDGE */
@@ -182,6 +184,23 @@ open_chain(struct commit_graph *g, const char *objdir, const struct buf *chain)
 }
 
 int
+commit_graph_exists(const char *objdir)
+{
+	static const char *const files[] = { CHAIN_FILE, SINGLE_FILE };
+	struct buf path = BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < ARRAY_SIZE(files) && !found; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", objdir, files[i]);
+		found = access(path.ptr, F_OK) == 0;
+	}
+	buf_release(&path);
+	return found;
+}
+
+int
 commit_graph_open(struct commit_graph **out, const char *objdir)
 {
 	struct commit_graph *g = calloc(1, sizeof(*g));
@@ -190,14 +209,14 @@ commit_graph_open(struct commit_graph **out, const char *objdir)
 
 	if (!g)
 		return err_set(-E_GENERIC, "out of memory");
-	buf_printf(&path, "%s/info/commit-graphs/commit-graph-chain", objdir);
+	buf_printf(&path, "%s/" CHAIN_FILE, objdir);
 	rc = buf_read_file(&chain, path.ptr);
 	if (rc == 0) {
 		rc = open_chain(g, objdir, &chain);
 	} else if (rc == -E_NOTFOUND) {
 		err_clear();
 		buf_reset(&path);
-		buf_printf(&path, "%s/info/commit-graph", objdir);
+		buf_printf(&path, "%s/" SINGLE_FILE, objdir);
 		rc = map_layer(g, path.ptr, NULL);
 	}
 	buf_release(&path);

@@ -23,6 +23,9 @@ struct commit_graph;
 int commit_graph_open(struct commit_graph **out, const char *objdir);
 void commit_graph_free(struct commit_graph *g);
 
+/* Whether objdir has a commit-graph file or chain (not read: a cheap test). */
+int commit_graph_exists(const char *objdir);
+
 /* The position of id in the graph, or GRAPH_NONE. */
 uint32_t commit_graph_find(const struct commit_graph *g, const git_oid *id);
 

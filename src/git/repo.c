@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "git/commit_graph.h"
 #include "git/refs.h"
 #include "lib/err.h"
 #include "lib/util.h"
@@ -138,39 +139,24 @@ repo_read_at(struct repo *r, const git_oid *commit_id, const char *path, struct 
 	return rc;
 }
 
-/* Whether the object database has a commit-graph (one file, or a chain). */
-static int
-has_commit_graph(struct repo *r)
-{
-	static const char *const files[] = { "objects/info/commit-graph",
-	    "objects/info/commit-graphs/commit-graph-chain" };
-	struct buf path = BUF_INIT;
-	size_t i;
-	int found = 0;
-
-	for (i = 0; i < ARRAY_SIZE(files) && !found; i++) {
-		buf_reset(&path);
-		buf_printf(&path, "%s%s", git_repository_commondir(r->git), files[i]);
-		found = access(path.ptr, F_OK) == 0;
-	}
-	buf_release(&path);
-	return found;
-}
-
 int
 repo_count_ahead(struct repo *r, const git_oid *a, const git_oid *b, size_t *ahead,
     size_t *behind)
 {
 	struct run cmd = RUN_INIT;
+	struct buf objdir = BUF_INIT;
 	char range[2 * GIT_OID_HEXSZ + 4];
 	unsigned long n = 0, m = 0;
-	int rc;
+	int rc, graph;
 
 	/* with a commit-graph (git gc writes one), git: it walks with the
 	 * graph, where libgit2 1.5 first verifies the whole file (~55 ms with
 	 * 300,000 commits, more than the walk); without one, libgit2 (no
 	 * process to start) */
-	if (!has_commit_graph(r)) {
+	buf_printf(&objdir, "%sobjects", git_repository_commondir(r->git));
+	graph = commit_graph_exists(objdir.ptr);
+	buf_release(&objdir);
+	if (!graph) {
 		size_t x = 0, y = 0;
 
 		if (git_graph_ahead_behind(&x, &y, r->git, a, b) < 0)

@@ -47,6 +47,15 @@ merge_push() {
 	 env GIT_TRACE="$TRASH/trace" git push origin staging 2>../err)
 }
 
+# refused NAME FIX REASON: merge_push NAME FIX fails, err says REASON, and the
+# remote's staging has not moved
+refused() {
+	_before=$(git -C origin.git rev-parse staging) &&
+	test_must_fail merge_push "$1" "$2" &&
+	test_grep "$3" err &&
+	test "$(git -C origin.git rev-parse staging)" = "$_before"
+}
+
 test_expect_success 'a merge where each side changed its own files: accepted without git merge-tree' '
 	branch one "echo one >one.txt && git add one.txt" &&
 	staging_moves side1 "echo b >a.txt" &&
@@ -59,10 +68,7 @@ test_expect_success 'a merge where each side changed its own files: accepted wit
 
 test_expect_success 'the same with a change slipped into the merge: refused' '
 	branch two "echo two >two.txt && git add two.txt" &&
-	before=$(git -C origin.git rev-parse staging) &&
-	test_must_fail merge_push two "echo sneaky >a.txt" &&
-	test_grep "changes more than merging .two. does" err &&
-	test "$(git -C origin.git rev-parse staging)" = "$before"
+	refused two "echo sneaky >a.txt" "changes more than merging .two. does"
 '
 
 test_expect_success 'both sides changed one file (a clean content merge): git merge-tree decides, accepted' '
@@ -77,10 +83,8 @@ test_expect_success 'both sides changed one file (a clean content merge): git me
 test_expect_success 'both sides changed one line, resolved by hand: refused' '
 	branch four "sed -i s/^5\$/five/ shared.txt" &&
 	staging_moves side3 "sed -i s/^5\$/FIVE/ shared.txt" &&
-	before=$(git -C origin.git rev-parse staging) &&
-	test_must_fail merge_push four "printf \"1\\n2\\n3\\n4\\nboth\\n6\\n7\\n8\\nnine\\n\" >shared.txt" &&
-	test_grep "resolves conflicts by hand" err &&
-	test "$(git -C origin.git rev-parse staging)" = "$before"
+	refused four "printf \"1\\n2\\n3\\n4\\nboth\\n6\\n7\\n8\\nnine\\n\" >shared.txt" \
+		"resolves conflicts by hand"
 '
 
 test_expect_success 'a criss-cross (two merge bases): git merge-tree decides, accepted' '

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include "git/pack.h"
 #include "lib/err.h"
@@ -284,6 +286,57 @@ test_loose(void **state)
 	buf_release(&got);
 }
 
+/* Writes raw[0..len) deflated as the loose object of id (0xee bytes). */
+static void
+write_loose(const char *raw, size_t len, git_oid *id)
+{
+	unsigned char z[256];
+	uLongf zlen = sizeof(z);
+	char hex[GIT_OID_HEXSZ + 1];
+	struct buf path = BUF_INIT;
+	FILE *f;
+
+	memset(id, 0xee, sizeof(*id));
+	git_oid_tostr(hex, sizeof(hex), id);
+	assert_int_equal(compress(z, &zlen, (const unsigned char *)raw, len), Z_OK);
+	buf_printf(&path, "objects/%.2s", hex);
+	mkdir(path.ptr, 0777);
+	buf_printf(&path, "/%s", hex + 2);
+	assert_non_null(f = fopen(path.ptr, "wb"));
+	assert_int_equal(fwrite(z, 1, zlen, f), zlen);
+	fclose(f);
+	buf_release(&path);
+}
+
+/* headers git does not write: a sign, a leading zero, junk after the size,
+ * an unknown type, no size; the well-formed one is read */
+static void
+test_loose_headers(void **state)
+{
+	static const struct { const char *raw; size_t len; } bad[] = {
+		{ "blob +3\0xyz", 10 }, { "blob 03\0xyz", 10 }, { "blob 3junk\0xyz", 13 },
+		{ "blub 3\0xyz", 10 }, { "blob \0xyz", 9 }, { "blob 4\0xyz", 10 },
+	};
+	struct buf out = BUF_INIT;
+	git_object_t type;
+	git_oid id;
+	size_t i;
+
+	(void)state;
+	write_loose("blob 3\0xyz", 10, &id);
+	assert_int_equal(loose_read("objects", &id, &type, &out), 0);
+	assert_int_equal(type, GIT_OBJECT_BLOB);
+	assert_int_equal(out.len, 3);
+	assert_memory_equal(out.ptr, "xyz", 3);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		write_loose(bad[i].raw, bad[i].len, &id);
+		if (loose_read("objects", &id, &type, &out) != -E_INVALID)
+			fail_msg("header %zu was read", i);
+		err_clear();
+	}
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -294,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_broken_pack),
 		cmocka_unit_test(test_broken_index),
 		cmocka_unit_test(test_loose),
+		cmocka_unit_test(test_loose_headers),
 	};
 
 	return cmocka_run_group_tests_name("pack", tests, setup, teardown);
